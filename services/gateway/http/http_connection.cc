@@ -430,7 +430,11 @@ HttpHeaders HttpConnection::ServerHeaders() {
   if (draining_) close_after_response_ = true;
   HttpHeaders headers;
   headers.emplace_back("x-request-id", request_id_);
-  if (close_after_response_) headers.emplace_back("connection", "close");
+  if (close_after_response_) {
+    headers.emplace_back("connection", "close");
+  } else if (!chunked_) {
+    headers.emplace_back("connection", "keep-alive");  // HTTP/1.0 keep-alive
+  }
   return headers;
 }
 

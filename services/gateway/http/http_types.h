@@ -113,7 +113,10 @@ class ResponseWriter {
 
   // True once the connection is known to be gone (peer closed or reset it,
   // a write failed or stalled, or the server was shut down past its
-  // deadline) before this response completed. Never reverts to false.
+  // deadline) before this response completed. Never reverts to false. A
+  // peer that half-closes (sends FIN) while waiting counts as gone, as in
+  // most HTTP servers; detection pauses while a pipelining peer has more
+  // than 64 KiB of unanswered bytes buffered.
   virtual bool IsClientGone() const = 0;
 
   // Registers `callback` to run once when the client goes away before the

@@ -412,6 +412,34 @@ TEST_F(HttpServerTest, StreamWrittenFromAnotherThreadArrivesInOrder) {
   EXPECT_EQ(response.body(), "get");
 }
 
+TEST_F(HttpServerTest, Http10StreamIsDelimitedByClose) {
+  StartServer();
+  TestClient client(server_->port());
+  ASSERT_FALSE(client.WriteRaw("GET /stream HTTP/1.0\r\n\r\n"));
+  std::shared_ptr<ResponseWriter> writer = stream_writer_.Await();
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Write("data: last\n\n").ok());
+  ASSERT_TRUE(writer->Finish().ok());
+  ASSERT_FALSE(client.ReadHeader());
+  EXPECT_FALSE(client.parser().get().chunked());
+  ASSERT_FALSE(client.ReadBodyToEnd());  // ends at the server's close
+  EXPECT_EQ(client.parser().get().body(), "data: first\n\ndata: last\n\n");
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsHonoured) {
+  StartServer();
+  TestClient client(server_->port());
+  ASSERT_FALSE(client.WriteRaw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  bhttp::response<bhttp::string_body> response;
+  ASSERT_FALSE(client.Read(response));
+  EXPECT_EQ(response.result_int(), 100);
+  ASSERT_FALSE(client.WriteRaw("hello"));
+  ASSERT_FALSE(client.Read(response));
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(nlohmann::json::parse(response.body())["body"], "hello");
+}
+
 TEST_F(HttpServerTest, ClientDisconnectIsReportedToTheWriter) {
   StartServer();
   TestClient client(server_->port());
