@@ -15,7 +15,7 @@ class HealthService::Watcher final
     : public grpc::ServerWriteReactor<HealthCheckResponse> {
  public:
   Watcher(HealthService* service, std::string name) : service_(service), name_(std::move(name)) {
-    absl::MutexLock lock(&service_->mu_);
+    MutexLock lock(&service_->mu_);
     service_->watchers_.insert(this);
     if (service_->shut_down_) {
       PostLocked(HealthCheckResponse::NOT_SERVING, /*then_finish=*/true);
@@ -37,7 +37,7 @@ class HealthService::Watcher final
   }
 
   void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&service_->mu_);
+    MutexLock lock(&service_->mu_);
     writing_ = false;
     if (!ok) {
       FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "health watch stream broken"));
@@ -47,14 +47,14 @@ class HealthService::Watcher final
   }
 
   void OnCancel() override {
-    absl::MutexLock lock(&service_->mu_);
+    MutexLock lock(&service_->mu_);
     // With a write in flight, OnWriteDone(false) follows and finishes.
     if (!writing_) FinishLocked(grpc::Status::CANCELLED);
   }
 
   void OnDone() override {
     {
-      absl::MutexLock lock(&service_->mu_);
+      MutexLock lock(&service_->mu_);
       service_->watchers_.erase(this);
     }
     delete this;  // self-owned reactor
@@ -94,7 +94,7 @@ HealthService::ServingStatus HealthService::StatusLocked(const std::string& serv
 }
 
 void HealthService::SetServing(const std::string& service, bool serving) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (shut_down_) return;
   const ServingStatus status = serving ? HealthCheckResponse::SERVING
                                        : HealthCheckResponse::NOT_SERVING;
@@ -105,7 +105,7 @@ void HealthService::SetServing(const std::string& service, bool serving) {
 }
 
 void HealthService::Shutdown() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (shut_down_) return;
   shut_down_ = true;
   for (auto& [name, status] : statuses_) status = HealthCheckResponse::NOT_SERVING;
@@ -120,7 +120,7 @@ grpc::ServerUnaryReactor* HealthService::Check(grpc::CallbackServerContext* cont
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ServingStatus status;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     status = StatusLocked(request->service());
   }
   if (status == HealthCheckResponse::SERVICE_UNKNOWN) {

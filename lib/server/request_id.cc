@@ -1,25 +1,6 @@
 #include "lib/server/request_id.h"
 
-#include <cstdint>
-
-#include "absl/random/random.h"
-#include "absl/strings/str_format.h"
-
 namespace fleet {
-
-std::string NewRequestId() {
-  thread_local absl::BitGen gen;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen),
-                         absl::Uniform<uint64_t>(gen));
-}
-
-bool IsAcceptableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-  for (char c : id) {
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
-}
 
 std::string RequestIdOf(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();

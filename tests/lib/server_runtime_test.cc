@@ -116,17 +116,20 @@ TEST(ServerRuntime, ServesHealthAndMetricsAndGivesEveryCallARequestId) {
   }
   {  // The caller's id is kept.
     grpc::ClientContext context;
-    context.AddMetadata("x-request-id", "caller-id-1");
+    context.AddMetadata("x-request-id", "caller-id_1.2:3");
     EchoResponse response;
     ASSERT_TRUE(stub->Echo(&context, EchoRequest(), &response).ok());
-    EXPECT_EQ(response.request_id(), "caller-id-1");
+    EXPECT_EQ(response.request_id(), "caller-id_1.2:3");
   }
-  {  // An unacceptable id (too long) is replaced.
+  for (const std::string& bad : {std::string(500, 'a'), std::string("a b"),
+                                std::string("\"quoted\"")}) {
+    // An unacceptable id (too long, odd characters) is replaced.
     grpc::ClientContext context;
-    context.AddMetadata("x-request-id", std::string(500, 'a'));
+    context.AddMetadata("x-request-id", bad);
     EchoResponse response;
     ASSERT_TRUE(stub->Echo(&context, EchoRequest(), &response).ok());
-    EXPECT_EQ(response.request_id().size(), 32u);
+    EXPECT_EQ(response.request_id().size(), 32u) << bad;
+    EXPECT_NE(response.request_id(), bad);
   }
   {  // A failing call is counted with its code.
     grpc::ClientContext context;
@@ -139,7 +142,7 @@ TEST(ServerRuntime, ServesHealthAndMetricsAndGivesEveryCallARequestId) {
   const std::string metrics = fixture.Metrics();
   EXPECT_THAT(metrics, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Echo\","
                                  "grpc_service=\"fleet.testing.v1.TestService\","
-                                 "grpc_type=\"unary\"} 3"));
+                                 "grpc_type=\"unary\"} 5"));
   EXPECT_THAT(metrics, HasSubstr("grpc_code=\"NOT_FOUND\",grpc_method=\"Echo\""));
   EXPECT_THAT(metrics, HasSubstr("grpc_server_handling_seconds_bucket"));
   EXPECT_THAT(metrics, HasSubstr("fleet_build_info{service=\"test\""));

@@ -5,7 +5,7 @@
 namespace fleet::gateway::http {
 
 std::optional<uint64_t> ConnectionTracker::Add(std::weak_ptr<HttpConnection> connection) {
-  PlainMutexLock lock(&mu_);
+  fleet::MutexLock lock(&mu_);
   if (draining_) return std::nullopt;
   const uint64_t id = ++next_id_;
   connections_.emplace(id, std::move(connection));
@@ -13,20 +13,20 @@ std::optional<uint64_t> ConnectionTracker::Add(std::weak_ptr<HttpConnection> con
 }
 
 void ConnectionTracker::Remove(uint64_t id) {
-  PlainMutexLock lock(&mu_);
+  fleet::MutexLock lock(&mu_);
   if (connections_.erase(id) > 0 && connections_.empty()) emptied_.notify_all();
 }
 
 std::vector<std::shared_ptr<HttpConnection>> ConnectionTracker::StartDraining() {
   {
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     draining_ = true;
   }
   return Live();
 }
 
 std::vector<std::shared_ptr<HttpConnection>> ConnectionTracker::Live() const {
-  PlainMutexLock lock(&mu_);
+  fleet::MutexLock lock(&mu_);
   std::vector<std::shared_ptr<HttpConnection>> live;
   live.reserve(connections_.size());
   for (const auto& [id, weak] : connections_) {
@@ -36,7 +36,7 @@ std::vector<std::shared_ptr<HttpConnection>> ConnectionTracker::Live() const {
 }
 
 bool ConnectionTracker::AwaitEmpty(absl::Time deadline) const {
-  PlainMutexLock lock(&mu_);
+  fleet::MutexLock lock(&mu_);
   // The predicate runs with mu_ held (condition_variable_any relocks it).
   auto empty = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return connections_.empty(); };
   if (deadline == absl::InfiniteFuture()) {

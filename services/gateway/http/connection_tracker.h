@@ -14,7 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
-#include "services/gateway/http/plain_mutex.h"
+#include "lib/sync/mutex.h"
 
 namespace fleet::gateway::http {
 
@@ -40,7 +40,7 @@ class ConnectionTracker {
   bool AwaitEmpty(absl::Time deadline) const;
 
  private:
-  mutable PlainMutex mu_;
+  mutable fleet::Mutex mu_;
   mutable std::condition_variable_any emptied_;  // signalled when connections_ empties
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
@@ -14,8 +13,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "lib/logging/request_id.h"
+#include "lib/sync/mutex.h"
 #include "services/gateway/http/http_wire.h"
-#include "services/gateway/http/plain_mutex.h"
 
 namespace fleet::gateway::http {
 namespace {
@@ -30,28 +30,12 @@ constexpr size_t kMaxPipelinedBytes = 64 * 1024;
 // How long a connection closed after an error keeps discarding the peer's
 // unread bytes, so that the error response is not destroyed by a reset.
 constexpr absl::Duration kLingerTimeout = absl::Seconds(2);
-constexpr size_t kMaxRequestIdLength = 128;
 
 std::chrono::steady_clock::duration ToSteadyDuration(absl::Duration d) {
   // Clamp so that "infinite" and huge values cannot overflow the clock.
   d = std::clamp(d, absl::ZeroDuration(), absl::Hours(24 * 365));
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       absl::ToChronoNanoseconds(d));
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 generator = [] {
-    std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device(), device(), device()};
-    return std::mt19937_64(seed);
-  }();
-  return absl::StrCat(absl::Hex(generator(), absl::kZeroPad16),
-                      absl::Hex(generator(), absl::kZeroPad16));
-}
-
-bool IsAcceptableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 std::string FormatEndpoint(const asio::ip::tcp::endpoint& endpoint) {
@@ -83,7 +67,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
         exchange_(exchange) {}
 
   ~ConnectionResponseWriter() override {
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     if (!gone_ && (state_ == State::kNew || state_ == State::kStreaming)) {
       PostLocked([exchange = exchange_](HttpConnection& c) { c.OnWriterAbandoned(exchange); });
     }
@@ -94,7 +78,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
         !valid.ok()) {
       return valid;
     }
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     if (absl::Status usable = CheckLocked(State::kNew); !usable.ok()) return usable;
     state_ = State::kResponded;
     PostLocked([exchange = exchange_, response = std::move(response)](HttpConnection& c) mutable {
@@ -105,7 +89,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
 
   absl::Status StartStream(int status, HttpHeaders headers) override {
     if (absl::Status valid = ValidateResponseHead(status, headers); !valid.ok()) return valid;
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     if (absl::Status usable = CheckLocked(State::kNew); !usable.ok()) return usable;
     state_ = State::kStreaming;
     PostLocked([exchange = exchange_, status, headers = std::move(headers)](
@@ -116,7 +100,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
   }
 
   absl::Status Write(std::string data) override {
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     if (absl::Status usable = CheckLocked(State::kStreaming); !usable.ok()) return usable;
     if (data.empty()) return absl::OkStatus();
     PostLocked([exchange = exchange_, data = std::move(data)](HttpConnection& c) mutable {
@@ -126,7 +110,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
   }
 
   absl::Status Finish() override {
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     if (absl::Status usable = CheckLocked(State::kStreaming); !usable.ok()) return usable;
     state_ = State::kFinished;
     PostLocked([exchange = exchange_](HttpConnection& c) { c.SendStreamEnd(exchange); });
@@ -134,13 +118,13 @@ class ConnectionResponseWriter final : public ResponseWriter {
   }
 
   bool IsClientGone() const override {
-    PlainMutexLock lock(&mu_);
+    fleet::MutexLock lock(&mu_);
     return gone_;
   }
 
   void OnClientGone(absl::AnyInvocable<void()> callback) override {
     {
-      PlainMutexLock lock(&mu_);
+      fleet::MutexLock lock(&mu_);
       if (!gone_) {
         on_gone_ = std::move(callback);
         return;
@@ -153,7 +137,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
   void NotifyClientGone() {
     absl::AnyInvocable<void()> callback;
     {
-      PlainMutexLock lock(&mu_);
+      fleet::MutexLock lock(&mu_);
       if (gone_) return;
       gone_ = true;
       callback = std::move(on_gone_);
@@ -195,7 +179,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
   const std::weak_ptr<HttpConnection> connection_;
   const uint64_t exchange_;
 
-  mutable PlainMutex mu_;
+  mutable fleet::Mutex mu_;
   State state_ ABSL_GUARDED_BY(mu_) = State::kNew;
   bool gone_ ABSL_GUARDED_BY(mu_) = false;
   absl::AnyInvocable<void()> on_gone_ ABSL_GUARDED_BY(mu_);

@@ -114,7 +114,7 @@ void HttpServer::Accept() {
 }
 
 void HttpServer::Shutdown(absl::Time deadline) {
-  PlainMutexLock lock(&shutdown_mu_);
+  fleet::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
   if (threads_.empty()) return;  // never started

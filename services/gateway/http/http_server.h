@@ -33,7 +33,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/gateway/http/plain_mutex.h"
+#include "lib/sync/mutex.h"
 #include "services/gateway/http/router.h"
 
 namespace fleet::gateway::http {
@@ -105,7 +105,7 @@ class HttpServer {
   std::vector<std::thread> threads_;
   int port_ = 0;
 
-  PlainMutex shutdown_mu_;
+  fleet::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
 

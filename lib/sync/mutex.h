@@ -1,5 +1,5 @@
 #pragma once
-// PlainMutex: std::mutex with Clang thread-safety annotations, so that fields
+// fleet::Mutex: std::mutex with Clang thread-safety annotations, so that fields
 // can be ABSL_GUARDED_BY it and -Wthread-safety checks them.
 //
 // Why not absl::Mutex: Debian's prebuilt abseil is not compiled with
@@ -13,9 +13,9 @@
 
 #include "absl/base/thread_annotations.h"
 
-namespace fleet::gateway::http {
+namespace fleet {
 
-class ABSL_LOCKABLE PlainMutex {
+class ABSL_LOCKABLE Mutex {
  public:
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
   void Unlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock(); }
@@ -27,17 +27,17 @@ class ABSL_LOCKABLE PlainMutex {
   std::mutex mu_;
 };
 
-class ABSL_SCOPED_LOCKABLE PlainMutexLock {
+class ABSL_SCOPED_LOCKABLE MutexLock {
  public:
-  explicit PlainMutexLock(PlainMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
+  explicit MutexLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
     mu_->Lock();
   }
-  ~PlainMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  PlainMutexLock(const PlainMutexLock&) = delete;
-  PlainMutexLock& operator=(const PlainMutexLock&) = delete;
+  ~MutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  MutexLock(const MutexLock&) = delete;
+  MutexLock& operator=(const MutexLock&) = delete;
 
  private:
-  PlainMutex* const mu_;
+  Mutex* const mu_;
 };
 
-}  // namespace fleet::gateway::http
+}  // namespace fleet
