@@ -1,7 +1,6 @@
 #include "lib/flags/parse_flags.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -32,12 +31,11 @@ void PrintHelpAndExit(absl::string_view usage) {
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     if (IsOwnFlag(*flag)) flags.push_back(flag);
   }
-  std::sort(flags.begin(), flags.end(),
-            [](auto* a, auto* b) { return a->Name() < b->Name(); });
+  std::sort(flags.begin(), flags.end(), [](auto* a, auto* b) { return a->Name() < b->Name(); });
   std::cout << ProgramName() << ": " << usage << "\n\nFlags:\n";
   for (const absl::CommandLineFlag* flag : flags) {
-    std::cout << "  --" << flag->Name() << " (default: \"" << flag->DefaultValue()
-              << "\")\n      " << flag->Help() << "\n";
+    std::cout << "  --" << flag->Name() << " (default: \"" << flag->DefaultValue() << "\")\n      "
+              << flag->Help() << "\n";
   }
   std::cout.flush();
   std::exit(0);
@@ -53,8 +51,8 @@ void SetFlag(absl::CommandLineFlag* flag, absl::string_view value) {
     const size_t semicolon = detail.find("; ");
     detail = semicolon == absl::string_view::npos ? "" : detail.substr(semicolon + 2);
   }
-  Fail(absl::StrCat("invalid value '", value, "' for --", flag->Name(),
-                    detail.empty() ? "" : ": ", detail));
+  Fail(absl::StrCat("invalid value '", value, "' for --", flag->Name(), detail.empty() ? "" : ": ",
+                    detail));
 }
 
 }  // namespace

@@ -10,8 +10,9 @@
 // and exits with code 2. Call it once, first thing in main.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace fleet {
 

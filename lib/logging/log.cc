@@ -21,8 +21,8 @@ struct LoggerState {
 LoggerState& State() {
   static LoggerState* state = [] {
     auto* s = new LoggerState;  // intentionally leaked: usable during exit
-    s->logger = std::make_shared<spdlog::logger>(
-        "fleet", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    s->logger = std::make_shared<spdlog::logger>("fleet",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
     s->logger->set_pattern("%v");
     s->logger->set_level(spdlog::level::info);
     s->logger->flush_on(spdlog::level::trace);
@@ -33,20 +33,28 @@ LoggerState& State() {
 
 spdlog::level::level_enum ToSpd(Level level) {
   switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -54,12 +62,17 @@ const char* LevelName(Level level) {
 }  // namespace
 
 absl::Status ParseLevel(absl::string_view text, Level* level) {
-  if (text == "debug") *level = Level::kDebug;
-  else if (text == "info") *level = Level::kInfo;
-  else if (text == "warn") *level = Level::kWarn;
-  else if (text == "error") *level = Level::kError;
-  else return absl::InvalidArgumentError(
-      absl::StrCat("'", text, "' is not one of debug, info, warn, error"));
+  if (text == "debug")
+    *level = Level::kDebug;
+  else if (text == "info")
+    *level = Level::kInfo;
+  else if (text == "warn")
+    *level = Level::kWarn;
+  else if (text == "error")
+    *level = Level::kError;
+  else
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' is not one of debug, info, warn, error"));
   return absl::OkStatus();
 }
 

@@ -9,8 +9,7 @@ namespace fleet {
 
 std::string NewRequestId() {
   thread_local absl::BitGen gen;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen),
-                         absl::Uniform<uint64_t>(gen));
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
 }
 
 bool IsAcceptableRequestId(absl::string_view id) {

@@ -10,7 +10,6 @@
 // Thread-safe; every call is non-blocking (a short mutex inside prometheus-cpp).
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include <grpcpp/support/status_code_enum.h>
 #include <prometheus/counter.h>
@@ -18,6 +17,8 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include "absl/strings/string_view.h"
 
 namespace fleet {
 

@@ -18,8 +18,7 @@ HostPort HostPort::WithPort(int new_port) const {
 
 absl::StatusOr<HostPort> ParseHostPort(absl::string_view text) {
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", text, "' is not HOST:PORT (", why, ")"));
+    return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not HOST:PORT (", why, ")"));
   };
   absl::string_view host;
   absl::string_view port;

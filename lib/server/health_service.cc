@@ -11,8 +11,7 @@ using grpc::health::v1::HealthCheckResponse;
 // deletes itself. All state is guarded by the service's mutex; gRPC runs the
 // reactions of user reactors on its own threads (never inline from
 // StartWrite/Finish), so starting operations under that mutex is safe.
-class HealthService::Watcher final
-    : public grpc::ServerWriteReactor<HealthCheckResponse> {
+class HealthService::Watcher final : public grpc::ServerWriteReactor<HealthCheckResponse> {
  public:
   Watcher(HealthService* service, std::string name) : service_(service), name_(std::move(name)) {
     MutexLock lock(&service_->mu_);
@@ -96,8 +95,8 @@ HealthService::ServingStatus HealthService::StatusLocked(const std::string& serv
 void HealthService::SetServing(const std::string& service, bool serving) {
   MutexLock lock(&mu_);
   if (shut_down_) return;
-  const ServingStatus status = serving ? HealthCheckResponse::SERVING
-                                       : HealthCheckResponse::NOT_SERVING;
+  const ServingStatus status =
+      serving ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
   statuses_[service] = status;
   for (Watcher* watcher : watchers_) {
     if (watcher->name() == service) watcher->PostLocked(status, /*then_finish=*/false);
@@ -124,8 +123,8 @@ grpc::ServerUnaryReactor* HealthService::Check(grpc::CallbackServerContext* cont
     status = StatusLocked(request->service());
   }
   if (status == HealthCheckResponse::SERVICE_UNKNOWN) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                 "unknown service '" + request->service() + "'"));
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service '" + request->service() + "'"));
   } else {
     response->set_status(status);
     reactor->Finish(grpc::Status::OK);

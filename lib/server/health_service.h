@@ -17,8 +17,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "lib/sync/mutex.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "lib/sync/mutex.h"
 
 namespace fleet {
 

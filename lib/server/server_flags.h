@@ -7,7 +7,6 @@
 //   --max_message_bytes=N       largest gRPC message accepted or sent
 
 #include "absl/strings/string_view.h"
-
 #include "lib/server/server_runtime.h"
 
 namespace fleet {

@@ -15,10 +15,14 @@ using grpc::experimental::ServerRpcInfo;
 
 absl::string_view TypeName(ServerRpcInfo::Type type) {
   switch (type) {
-    case ServerRpcInfo::Type::UNARY: return "unary";
-    case ServerRpcInfo::Type::CLIENT_STREAMING: return "client_stream";
-    case ServerRpcInfo::Type::SERVER_STREAMING: return "server_stream";
-    case ServerRpcInfo::Type::BIDI_STREAMING: return "bidi_stream";
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
   }
   return "unknown";
 }
@@ -33,8 +37,7 @@ class ServerInterceptor : public grpc::experimental::Interceptor {
  public:
   ServerInterceptor(ServerRpcInfo* info, RpcMetrics* metrics)
       : metrics_(metrics),
-        labels_(LabelsForMethod(info->method() ? info->method() : "",
-                                TypeName(info->type()))),
+        labels_(LabelsForMethod(info->method() ? info->method() : "", TypeName(info->type()))),
         start_(absl::Now()) {
     metrics_->OnStarted(labels_);
   }
@@ -45,12 +48,10 @@ class ServerInterceptor : public grpc::experimental::Interceptor {
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       AdoptRequestId(methods->GetRecvInitialMetadata());
     }
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(std::string(kRequestIdKey), request_id_);
     }
     // Recorded before the status leaves, so a client that has its answer
@@ -69,14 +70,15 @@ class ServerInterceptor : public grpc::experimental::Interceptor {
     const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
     metrics_->OnHandled(labels_, code, seconds);
     const log::Level level = code == grpc::StatusCode::OK ? log::Level::kDebug
-                             : IsServerError(code)       ? log::Level::kWarn
-                                                         : log::Level::kInfo;
-    log::Write(level, "rpc", {{"request_id", request_id_},
-                              {"grpc_service", labels_.service},
-                              {"grpc_method", labels_.method},
-                              {"grpc_code", GrpcCodeName(code)},
-                              {"seconds", seconds},
-                              {"error", message}});
+                             : IsServerError(code)        ? log::Level::kWarn
+                                                          : log::Level::kInfo;
+    log::Write(level, "rpc",
+               {{"request_id", request_id_},
+                {"grpc_service", labels_.service},
+                {"grpc_method", labels_.method},
+                {"grpc_code", GrpcCodeName(code)},
+                {"seconds", seconds},
+                {"error", message}});
   }
 
   // Keeps the caller's id if acceptable; otherwise replaces it with a new one

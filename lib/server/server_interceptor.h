@@ -17,8 +17,7 @@
 
 namespace fleet {
 
-class ServerInterceptorFactory
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class ServerInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   // `metrics` must outlive the server.
   explicit ServerInterceptorFactory(RpcMetrics* metrics) : metrics_(metrics) {}

@@ -1,7 +1,6 @@
 #include "lib/server/server_runtime.h"
 
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <thread>
@@ -18,8 +17,7 @@
 
 namespace fleet {
 
-ServerRuntime::ServerRuntime(ServerOptions options,
-                             std::shared_ptr<prometheus::Registry> registry)
+ServerRuntime::ServerRuntime(ServerOptions options, std::shared_ptr<prometheus::Registry> registry)
     : options_(std::move(options)),
       registry_(std::move(registry)),
       rpc_metrics_(*registry_, options_.service_name, options_.version) {}
@@ -41,15 +39,13 @@ absl::Status ServerRuntime::Start() {
     exposer_ = std::make_unique<prometheus::Exposer>(options_.metrics_listen.ToString());
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat("cannot listen for metrics on ",
-                                               options_.metrics_listen.ToString(), ": ",
-                                               e.what()));
+                                               options_.metrics_listen.ToString(), ": ", e.what()));
   }
   exposer_->RegisterCollectable(registry_);
   const std::vector<int> metrics_ports = exposer_->GetListeningPorts();
   if (metrics_ports.empty()) {
-    return absl::UnavailableError(absl::StrCat("metrics exposer on ",
-                                               options_.metrics_listen.ToString(),
-                                               " reports no listening port"));
+    return absl::UnavailableError(absl::StrCat(
+        "metrics exposer on ", options_.metrics_listen.ToString(), " reports no listening port"));
   }
   metrics_address_ = options_.metrics_listen.WithPort(metrics_ports.front());
 
@@ -65,8 +61,7 @@ absl::Status ServerRuntime::Start() {
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.RegisterService(&health_);
   for (auto& [name, service] : services_) builder.RegisterService(service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<ServerInterceptorFactory>(&rpc_metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
@@ -80,13 +75,12 @@ absl::Status ServerRuntime::Start() {
 
   health_.SetServing("", true);
   for (const auto& [name, service] : services_) health_.SetServing(name, true);
-  log::Info("serving", {{"grpc", grpc_address_.ToString()},
-                        {"metrics", metrics_address_.ToString()}});
+  log::Info("serving",
+            {{"grpc", grpc_address_.ToString()}, {"metrics", metrics_address_.ToString()}});
   return absl::OkStatus();
 }
 
-void ServerRuntime::AnnounceReady(
-    const std::vector<std::pair<std::string, std::string>>& extra) {
+void ServerRuntime::AnnounceReady(const std::vector<std::pair<std::string, std::string>>& extra) {
   nlohmann::ordered_json line;
   line["event"] = "ready";
   line["service"] = options_.service_name;
@@ -100,22 +94,18 @@ void ServerRuntime::Drain() {
   if (drained_ || server_ == nullptr) return;
   drained_ = true;
   const absl::Time deadline = absl::Now() + options_.drain_timeout;
-  log::Info("draining", {{"drain_timeout_seconds",
-                          absl::ToDoubleSeconds(options_.drain_timeout)}});
+  log::Info("draining", {{"drain_timeout_seconds", absl::ToDoubleSeconds(options_.drain_timeout)}});
   // NOT_SERVING for every service; Watch streams are told and then end, so
   // they do not hold the gRPC shutdown below.
   health_.Shutdown();
 
   // gRPC finishes its in-flight calls while the hooks drain their own work.
-  std::thread grpc_drain([this, deadline] {
-    server_->Shutdown(absl::ToChronoTime(deadline));
-  });
+  std::thread grpc_drain([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
   for (DrainHook& hook : drain_hooks_) hook(deadline);
   grpc_drain.join();
   server_->Wait();
-  log::Info("drained", {{"overrun_seconds",
-                         absl::ToDoubleSeconds(std::max(absl::ZeroDuration(),
-                                                        absl::Now() - deadline))}});
+  log::Info("drained", {{"overrun_seconds", absl::ToDoubleSeconds(std::max(
+                                                absl::ZeroDuration(), absl::Now() - deadline))}});
 }
 
 int ServeUntilSignal(ServerRuntime& runtime,

@@ -17,7 +17,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -26,10 +25,11 @@
 #include <prometheus/registry.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/metrics/rpc_metrics.h"
-#include "lib/server/health_service.h"
 #include "lib/net/host_port.h"
+#include "lib/server/health_service.h"
 
 namespace fleet {
 
@@ -81,7 +81,6 @@ class ServerRuntime {
   // cancel what is left and stop. Blocks until done. Idempotent.
   void Drain();
 
-  bool draining() const { return drained_; }
   prometheus::Registry& registry() { return *registry_; }
 
  private:

@@ -34,13 +34,12 @@ void Answer(const std::shared_ptr<ResponseWriter>& writer, HttpResponse response
 
 absl::Status AddHttpRoutes(http::Router& router, const std::atomic<bool>* draining) {
   RETURN_IF_ERROR(router.Add(
-      "GET", "/healthz",
-      [draining](const HttpRequest&, std::shared_ptr<ResponseWriter> writer) {
+      "GET", "/healthz", [draining](const HttpRequest&, std::shared_ptr<ResponseWriter> writer) {
         const bool serving = !draining->load(std::memory_order_relaxed);
-        Answer(writer, HttpResponse{serving ? 200 : 503,
-                                    {{"content-type", "application/json"}},
-                                    serving ? R"({"status":"serving"})"
-                                            : R"({"status":"draining"})"});
+        Answer(writer,
+               HttpResponse{serving ? 200 : 503,
+                            {{"content-type", "application/json"}},
+                            serving ? R"({"status":"serving"})" : R"({"status":"draining"})"});
       }));
   for (const auto& [method, path] : kUnbuiltRoutes) {
     RETURN_IF_ERROR(router.Add(

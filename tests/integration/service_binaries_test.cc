@@ -74,9 +74,9 @@ class ServiceBinaryTest : public ::testing::TestWithParam<Binary> {
 
   // Starts the binary on ephemeral ports and parses its ready line.
   void StartService(absl::Duration drain_timeout) {
-    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
-                                     absl::StrCat("--drain_timeout=",
-                                                  absl::FormatDuration(drain_timeout))};
+    std::vector<std::string> args = {
+        "--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
+        absl::StrCat("--drain_timeout=", absl::FormatDuration(drain_timeout))};
     if (GetParam().has_http) args.push_back("--http_listen=127.0.0.1:0");
     auto child = ChildProcess::Spawn(Path(), args);
     ASSERT_TRUE(child.ok()) << child.status();
@@ -85,8 +85,8 @@ class ServiceBinaryTest : public ::testing::TestWithParam<Binary> {
     ASSERT_TRUE(line.ok()) << line.status() << "\nstderr:\n" << child_->stderr_text();
     ready_ = nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
     ASSERT_TRUE(ready_.is_object()) << *line;
-    channel_ = grpc::CreateChannel(Address(ready_, "grpc").ToString(),
-                                   grpc::InsecureChannelCredentials());
+    channel_ =
+        grpc::CreateChannel(Address(ready_, "grpc").ToString(), grpc::InsecureChannelCredentials());
   }
 
   HealthCheckResponse::ServingStatus Check(const std::string& service) {
@@ -133,8 +133,8 @@ TEST_P(ServiceBinaryTest, UnbuiltRpcsAnswerUnimplemented) {
   ASSERT_GT(service->method_count(), 0);
   grpc::GenericStub stub(channel_);
   for (int i = 0; i < service->method_count(); ++i) {
-    const std::string method = absl::StrCat("/", service->full_name(), "/",
-                                            service->method(i)->name());
+    const std::string method =
+        absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     grpc::ByteBuffer request;  // empty bytes: the default message
@@ -159,8 +159,8 @@ TEST_P(ServiceBinaryTest, MetricsPassPromtool) {
   EXPECT_EQ(page->status, 200);
   EXPECT_THAT(page->body, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
                                     "grpc_method=\"Check\""));
-  EXPECT_THAT(page->body, HasSubstr(absl::StrCat("fleet_build_info{service=\"",
-                                                 GetParam().name, "\"")));
+  EXPECT_THAT(page->body,
+              HasSubstr(absl::StrCat("fleet_build_info{service=\"", GetParam().name, "\"")));
 
   char path[] = "/tmp/fleet-metrics-XXXXXX";
   const int fd = mkstemp(path);

@@ -21,13 +21,12 @@ TEST(HostPort, ParsesIpv4HostnameAndIpv6) {
 }
 
 TEST(HostPort, RejectsMalformedInputNamingIt) {
-  for (const char* bad : {"", "8080", "host", ":80", "host:", "host:x", "host:65536",
-                          "host:-1", "::1:80", "[::1]80", "[::1", "[]:80"}) {
+  for (const char* bad : {"", "8080", "host", ":80", "host:", "host:x", "host:65536", "host:-1",
+                          "::1:80", "[::1]80", "[::1", "[]:80"}) {
     auto parsed = ParseHostPort(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_NE(parsed.status().message().find(std::string("'") + bad + "'"),
-              absl::string_view::npos)
+    EXPECT_NE(parsed.status().message().find(std::string("'") + bad + "'"), absl::string_view::npos)
         << parsed.status();
   }
 }

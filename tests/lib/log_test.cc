@@ -8,9 +8,9 @@ namespace {
 
 TEST(Log, FormatsOneJsonObjectWithFields) {
   Init("testsvc", Level::kDebug);
-  const std::string line = FormatLine(Level::kWarn, "hello \"world\"\n",
-                                      {{"request_id", "abc"}, {"n", 3}, {"ok", true},
-                                       {"seconds", 0.5}});
+  const std::string line =
+      FormatLine(Level::kWarn, "hello \"world\"\n",
+                 {{"request_id", "abc"}, {"n", 3}, {"ok", true}, {"seconds", 0.5}});
   ASSERT_EQ(line.find('\n'), std::string::npos) << "one line per record";
   const auto json = nlohmann::json::parse(line);
   EXPECT_EQ(json["level"], "warn");

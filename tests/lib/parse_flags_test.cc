@@ -63,11 +63,7 @@ TEST(ParseFlagsDeathTest, ValidationErrorExitsTwo) {
 }
 
 TEST(ParseFlagsDeathTest, HelpListsOwnFlagsAndExitsZero) {
-  EXPECT_EXIT(
-      {
-        Parse({"--help"});
-      },
-      ExitedWithCode(0), "");
+  EXPECT_EXIT({ Parse({"--help"}); }, ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -34,8 +34,7 @@ TEST(RpcMetrics, CountsStartedHandledAndInFlight) {
                       "grpc_type=\"unary\"} 1"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("fleet_build_info{service=\"svc\",version=\"1.2.3\"} 1"),
-            std::string::npos);
+  EXPECT_NE(text.find("fleet_build_info{service=\"svc\",version=\"1.2.3\"} 1"), std::string::npos);
 }
 
 TEST(RpcMetrics, CodeNames) {

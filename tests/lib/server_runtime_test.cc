@@ -58,8 +58,8 @@ class RuntimeFixture {
   // Waits (bounded) until the metrics show `n` Echo calls in flight.
   bool WaitForEchoInFlight(int n) {
     const std::string needle = "grpc_server_in_flight{grpc_method=\"Echo\",grpc_service=\"" +
-                               std::string(kTestServiceName) +
-                               "\",grpc_type=\"unary\"} " + std::to_string(n);
+                               std::string(kTestServiceName) + "\",grpc_type=\"unary\"} " +
+                               std::to_string(n);
     for (int i = 0; i < 500; ++i) {
       if (absl::StrContains(Metrics(), needle)) return true;
       absl::SleepFor(absl::Milliseconds(20));
@@ -121,8 +121,8 @@ TEST(ServerRuntime, ServesHealthAndMetricsAndGivesEveryCallARequestId) {
     ASSERT_TRUE(stub->Echo(&context, EchoRequest(), &response).ok());
     EXPECT_EQ(response.request_id(), "caller-id_1.2:3");
   }
-  for (const std::string& bad : {std::string(500, 'a'), std::string("a b"),
-                                std::string("\"quoted\"")}) {
+  for (const std::string& bad :
+       {std::string(500, 'a'), std::string("a b"), std::string("\"quoted\"")}) {
     // An unacceptable id (too long, odd characters) is replaced.
     grpc::ClientContext context;
     context.AddMetadata("x-request-id", bad);
@@ -136,8 +136,7 @@ TEST(ServerRuntime, ServesHealthAndMetricsAndGivesEveryCallARequestId) {
     EchoRequest request;
     request.set_fail_with_code(static_cast<int>(grpc::StatusCode::NOT_FOUND));
     EchoResponse response;
-    EXPECT_EQ(stub->Echo(&context, request, &response).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(stub->Echo(&context, request, &response).error_code(), grpc::StatusCode::NOT_FOUND);
   }
   const std::string metrics = fixture.Metrics();
   EXPECT_THAT(metrics, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Echo\","

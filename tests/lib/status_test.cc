@@ -1,9 +1,8 @@
-#include "lib/status/grpc_status.h"
-#include "lib/status/status_macros.h"
-
 #include <memory>
 
 #include "gtest/gtest.h"
+#include "lib/status/grpc_status.h"
+#include "lib/status/status_macros.h"
 
 namespace fleet {
 namespace {

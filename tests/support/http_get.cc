@@ -13,8 +13,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
-absl::StatusOr<HttpResult> HttpGet(const std::string& host, int port,
-                                   const std::string& target) {
+absl::StatusOr<HttpResult> HttpGet(const std::string& host, int port, const std::string& target) {
   try {
     boost::asio::io_context io;
     tcp::resolver resolver(io);

@@ -4,7 +4,6 @@
 //
 // Thread-safety: every method is thread-safe. Only AwaitEmpty blocks.
 
-
 #include <condition_variable>
 #include <cstdint>
 #include <map>

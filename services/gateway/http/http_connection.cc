@@ -47,8 +47,9 @@ std::string FormatEndpoint(const asio::ip::tcp::endpoint& endpoint) {
 std::string ToStdString(beast::string_view view) { return std::string(view.data(), view.size()); }
 
 bool HasHeader(const HttpHeaders& headers, absl::string_view name) {
-  return std::any_of(headers.begin(), headers.end(),
-                     [&](const auto& header) { return absl::EqualsIgnoreCase(header.first, name); });
+  return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
+    return absl::EqualsIgnoreCase(header.first, name);
+  });
 }
 
 }  // namespace
@@ -74,8 +75,7 @@ class ConnectionResponseWriter final : public ResponseWriter {
   }
 
   absl::Status Respond(HttpResponse response) override {
-    if (absl::Status valid = ValidateResponseHead(response.status, response.headers);
-        !valid.ok()) {
+    if (absl::Status valid = ValidateResponseHead(response.status, response.headers); !valid.ok()) {
       return valid;
     }
     fleet::MutexLock lock(&mu_);
@@ -92,10 +92,10 @@ class ConnectionResponseWriter final : public ResponseWriter {
     fleet::MutexLock lock(&mu_);
     if (absl::Status usable = CheckLocked(State::kNew); !usable.ok()) return usable;
     state_ = State::kStreaming;
-    PostLocked([exchange = exchange_, status, headers = std::move(headers)](
-                   HttpConnection& c) mutable {
-      c.SendStreamHead(exchange, status, std::move(headers));
-    });
+    PostLocked(
+        [exchange = exchange_, status, headers = std::move(headers)](HttpConnection& c) mutable {
+          c.SendStreamHead(exchange, status, std::move(headers));
+        });
     return absl::OkStatus();
   }
 
@@ -250,8 +250,7 @@ void HttpConnection::BeginRequest() {
   parser_->header_limit(context_->max_header_bytes);
   parser_->eager(true);
   sent_continue_ = false;
-  ArmReadTimer(read_buffer_.size() == 0 ? context_->idle_timeout
-                                        : context_->request_read_timeout);
+  ArmReadTimer(read_buffer_.size() == 0 ? context_->idle_timeout : context_->request_read_timeout);
   ParseBuffered();
   ReadMore();
 }
@@ -260,10 +259,9 @@ void HttpConnection::ReadMore() {
   if (reading_ || phase_ == Phase::kClosed) return;
   if (phase_ == Phase::kResponding && read_buffer_.size() >= kMaxPipelinedBytes) return;
   reading_ = true;
-  socket_.async_read_some(asio::buffer(read_chunk_),
-                          [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                            self->OnRead(ec, n);
-                          });
+  socket_.async_read_some(
+      asio::buffer(read_chunk_),
+      [self = shared_from_this()](boost::system::error_code ec, size_t n) { self->OnRead(ec, n); });
 }
 
 void HttpConnection::OnRead(boost::system::error_code ec, size_t bytes) {
@@ -281,15 +279,15 @@ void HttpConnection::OnRead(boost::system::error_code ec, size_t bytes) {
   switch (phase_) {
     case Phase::kReading: {
       const bool first_bytes = read_buffer_.size() == 0 && !parser_->got_some();
-      read_buffer_.commit(asio::buffer_copy(read_buffer_.prepare(bytes),
-                                            asio::buffer(read_chunk_.data(), bytes)));
+      read_buffer_.commit(
+          asio::buffer_copy(read_buffer_.prepare(bytes), asio::buffer(read_chunk_.data(), bytes)));
       if (first_bytes) ArmReadTimer(context_->request_read_timeout);
       ParseBuffered();
       break;
     }
     case Phase::kResponding:
-      read_buffer_.commit(asio::buffer_copy(read_buffer_.prepare(bytes),
-                                            asio::buffer(read_chunk_.data(), bytes)));
+      read_buffer_.commit(
+          asio::buffer_copy(read_buffer_.prepare(bytes), asio::buffer(read_chunk_.data(), bytes)));
       break;
     case Phase::kLingering:
     case Phase::kClosed:
@@ -309,8 +307,8 @@ void HttpConnection::ParseBuffered() {
       error.http_status = 413;
       error.type = "invalid_request_error";
       error.code = "request_too_large";
-      error.message = absl::StrCat("Request body exceeds ", context_->max_request_body_bytes,
-                                   " bytes");
+      error.message =
+          absl::StrCat("Request body exceeds ", context_->max_request_body_bytes, " bytes");
       RejectRequest(std::move(error));
       return;
     }
@@ -318,8 +316,7 @@ void HttpConnection::ParseBuffered() {
       OpenAiError error;
       error.http_status = 431;
       error.type = "invalid_request_error";
-      error.message =
-          absl::StrCat("Request headers exceed ", context_->max_header_bytes, " bytes");
+      error.message = absl::StrCat("Request headers exceed ", context_->max_header_bytes, " bytes");
       RejectRequest(std::move(error));
       return;
     }
@@ -395,8 +392,8 @@ void HttpConnection::Dispatch() {
   chunked_ = message.version() >= 11;
   const int version = message.version();
 
-  HttpRequest request(ToStdString(message.method_string()), ToStdString(message.target()),
-                      version, std::move(headers), std::move(message.body()), remote_address_,
+  HttpRequest request(ToStdString(message.method_string()), ToStdString(message.target()), version,
+                      std::move(headers), std::move(message.body()), remote_address_,
                       std::move(request_id));
 
   std::shared_ptr<asio::io_context> io = io_.lock();
@@ -503,15 +500,13 @@ void HttpConnection::StartWrite() {
 
   const uint64_t generation = ++write_timer_generation_;
   write_timer_.expires_after(ToSteadyDuration(context_->write_timeout));
-  write_timer_.async_wait(
-      [self = shared_from_this(), generation](boost::system::error_code ec) {
-        if (ec || generation != self->write_timer_generation_) return;
-        self->Close();  // the client stopped reading
-      });
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                      self->OnWrite(ec);
-                    });
+  write_timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code ec) {
+    if (ec || generation != self->write_timer_generation_) return;
+    self->Close();  // the client stopped reading
+  });
+  asio::async_write(
+      socket_, buffers,
+      [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnWrite(ec); });
 }
 
 void HttpConnection::OnWrite(boost::system::error_code ec) {

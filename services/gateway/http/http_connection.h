@@ -58,8 +58,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   // `socket` is connected and bound to its own strand. `io` is the context
   // the socket belongs to; writers keep it alive while they exist.
-  HttpConnection(boost::asio::ip::tcp::socket socket,
-                 std::shared_ptr<ConnectionContext> context,
+  HttpConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ConnectionContext> context,
                  std::weak_ptr<boost::asio::io_context> io);
   ~HttpConnection();
 

@@ -39,7 +39,7 @@ absl::Status ValidateOptions(const HttpServer::Options& options, const Router* r
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Options options,
-                                                               const Router* router) {
+                                                              const Router* router) {
   if (absl::Status valid = ValidateOptions(options, router); !valid.ok()) return valid;
   absl::StatusOr<HostPort> address = ParseHostPort(options.listen_address);
   if (!address.ok()) return address.status();
@@ -60,8 +60,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Options options,
   };
   boost::system::error_code ec;
   tcp::resolver resolver(*io);
-  const auto endpoints = resolver.resolve(address->host, absl::StrCat(address->port),
-                                          tcp::resolver::passive, ec);
+  const auto endpoints =
+      resolver.resolve(address->host, absl::StrCat(address->port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) return failure("resolve", ec);
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
 

@@ -68,8 +68,7 @@ class HttpServer {
   // INVALID_ARGUMENT for bad options or a null router, UNAVAILABLE when the
   // address cannot be resolved, bound or listened on (the message names the
   // address). Blocks only for name resolution and bind.
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(Options options,
-                                                           const Router* router);
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(Options options, const Router* router);
 
   // Shutdown(absl::Now()) unless already shut down.
   ~HttpServer();
@@ -100,8 +99,7 @@ class HttpServer {
   const std::shared_ptr<boost::asio::io_context> io_;
   boost::asio::ip::tcp::acceptor acceptor_;       // on its own strand
   boost::asio::steady_timer accept_retry_timer_;  // same strand
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
-      work_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   int port_ = 0;
 

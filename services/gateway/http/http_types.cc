@@ -4,9 +4,8 @@
 
 namespace fleet::gateway::http {
 
-HttpRequest::HttpRequest(std::string method, std::string target, int version,
-                         HttpHeaders headers, std::string body, std::string remote_address,
-                         std::string request_id)
+HttpRequest::HttpRequest(std::string method, std::string target, int version, HttpHeaders headers,
+                         std::string body, std::string remote_address, std::string request_id)
     : method_(std::move(method)),
       target_(std::move(target)),
       version_(version),

@@ -48,8 +48,8 @@ absl::Status ValidateResponseHead(int status, const HttpHeaders& headers) {
   }
   for (const auto& [name, value] : headers) {
     if (!IsHttpToken(name)) {
-      return absl::InvalidArgumentError(absl::StrCat("invalid header name '",
-                                                     absl::CEscape(name), "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid header name '", absl::CEscape(name), "'"));
     }
     if (!IsValidFieldValue(value)) {
       return absl::InvalidArgumentError(

@@ -60,12 +60,11 @@ std::string OpenAiError::ToJson() const {
   auto optional_string = [](const std::optional<std::string>& value) {
     return value.has_value() ? nlohmann::json(*value) : nlohmann::json(nullptr);
   };
-  const nlohmann::json body = {
-      {"error",
-       {{"message", message},
-        {"type", type},
-        {"param", optional_string(param)},
-        {"code", optional_string(code)}}}};
+  const nlohmann::json body = {{"error",
+                                {{"message", message},
+                                 {"type", type},
+                                 {"param", optional_string(param)},
+                                 {"code", optional_string(code)}}}};
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

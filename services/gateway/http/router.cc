@@ -77,9 +77,8 @@ void Router::Handle(const HttpRequest& request, std::shared_ptr<ResponseWriter> 
     error.code = "method_not_allowed";
     error.message =
         absl::StrCat("Invalid method for URL (", request.method(), " ", request.path(), ")");
-    std::string allow = absl::StrJoin(methods, ", ", [](std::string* out, const auto& entry) {
-      out->append(entry.first);
-    });
+    std::string allow = absl::StrJoin(
+        methods, ", ", [](std::string* out, const auto& entry) { out->append(entry.first); });
     Answer(*writer, std::move(error), {{"allow", std::move(allow)}});
     return;
   }

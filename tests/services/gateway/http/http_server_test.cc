@@ -100,9 +100,8 @@ class TestClient {
   // True when the server closed the connection (read returns EOF or reset).
   bool ServerClosed() {
     char byte;
-    boost::system::error_code ec = Run([&](auto done) {
-      stream_.async_read_some(asio::buffer(&byte, 1), done);
-    });
+    boost::system::error_code ec =
+        Run([&](auto done) { stream_.async_read_some(asio::buffer(&byte, 1), done); });
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 
@@ -215,17 +214,16 @@ class HttpServerTest : public ::testing::Test {
                            ASSERT_TRUE(writer->Respond({200, {}, "get"}).ok());
                          })
                     .ok());
-    ASSERT_TRUE(router_
-                    .Add("GET", "/stream",
-                         [this](const HttpRequest&, std::shared_ptr<ResponseWriter> writer) {
-                           ASSERT_TRUE(writer
-                                           ->StartStream(200, {{"content-type",
-                                                                "text/event-stream"}})
-                                           .ok());
-                           ASSERT_TRUE(writer->Write("data: first\n\n").ok());
-                           stream_writer_.Put(std::move(writer));
-                         })
-                    .ok());
+    ASSERT_TRUE(
+        router_
+            .Add("GET", "/stream",
+                 [this](const HttpRequest&, std::shared_ptr<ResponseWriter> writer) {
+                   ASSERT_TRUE(
+                       writer->StartStream(200, {{"content-type", "text/event-stream"}}).ok());
+                   ASSERT_TRUE(writer->Write("data: first\n\n").ok());
+                   stream_writer_.Put(std::move(writer));
+                 })
+            .ok());
     ASSERT_TRUE(router_
                     .Add("GET", "/silent",
                          [](const HttpRequest&, std::shared_ptr<ResponseWriter>) {
