@@ -29,6 +29,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/support/child_process.h"
 #include "tests/support/http_get.h"
+#include "tests/support/reflection_client.h"
 
 namespace fleet {
 namespace {
@@ -105,7 +106,7 @@ class ServiceBinaryTest : public ::testing::TestWithParam<Binary> {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-TEST_P(ServiceBinaryTest, AnnouncesReadinessAndServesHealth) {
+TEST_P(ServiceBinaryTest, AnnouncesReadinessServesHealthAndReflection) {
   ASSERT_NO_FATAL_FAILURE(StartService(absl::Seconds(10)));
   EXPECT_EQ(ready_["event"], "ready");
   EXPECT_EQ(ready_["service"], GetParam().name);
@@ -113,6 +114,12 @@ TEST_P(ServiceBinaryTest, AnnouncesReadinessAndServesHealth) {
   EXPECT_NE(Address(ready_, "metrics").port, 0);
   EXPECT_EQ(Check(""), HealthCheckResponse::SERVING);
   EXPECT_EQ(Check(GetParam().grpc_service), HealthCheckResponse::SERVING);
+
+  auto services = fleet::testing::ListServicesByReflection(channel_);
+  ASSERT_TRUE(services.ok()) << services.status();
+  EXPECT_THAT(*services, ::testing::IsSupersetOf({GetParam().grpc_service,
+                                                   std::string("grpc.health.v1.Health")}));
+
   if (GetParam().has_http) {
     const HostPort http = Address(ready_, "http");
     auto health = fleet::testing::HttpGet(http.host, http.port, "/healthz");
