@@ -37,41 +37,31 @@ class ByteSink {
     Put<uint64_t>(s.size());
     PutBytes(s.data(), s.size());
   }
+  // One element or scalar, as the format stores it (bool as one byte).
+  // (A const std::vector<bool> iterates as plain bool.)
+  template <typename E>
+  void PutElement(const E& e) {
+    if constexpr (std::is_same_v<E, GgufArray>) {
+      PutArray(e);
+    } else if constexpr (std::is_same_v<E, std::string>) {
+      PutString(e);
+    } else if constexpr (std::is_same_v<E, bool>) {
+      Put<uint8_t>(e ? 1 : 0);
+    } else {
+      Put<E>(e);
+    }
+  }
   void PutArray(const GgufArray& array) {
     Put<uint32_t>(static_cast<uint32_t>(array.element_type()));
     Put<uint64_t>(array.size());
     std::visit(
         [&](const auto& elements) {
-          for (const auto& e : elements) {
-            using E = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<E, GgufArray>) {
-              PutArray(e);
-            } else if constexpr (std::is_same_v<E, std::string>) {
-              PutString(e);
-            } else if constexpr (std::is_same_v<E, bool>) {
-              Put<uint8_t>(e ? 1 : 0);
-            } else {
-              Put<E>(e);
-            }
-          }
+          for (const auto& e : elements) PutElement<std::decay_t<decltype(e)>>(e);
         },
         array.storage());
   }
   void PutValue(const GgufValue& value) {
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, GgufArray>) {
-            PutArray(v);
-          } else if constexpr (std::is_same_v<T, std::string>) {
-            PutString(v);
-          } else if constexpr (std::is_same_v<T, bool>) {
-            Put<uint8_t>(v ? 1 : 0);
-          } else {
-            Put<T>(v);
-          }
-        },
-        value.storage());
+    std::visit([&](const auto& v) { PutElement<std::decay_t<decltype(v)>>(v); }, value.storage());
   }
   void Pad(uint32_t alignment) {
     while (out_->size() % alignment != 0) out_->push_back(0);
