@@ -16,6 +16,10 @@ find_package(nlohmann_json CONFIG REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 # hiredis' CMake config is broken on bookworm: pkg-config instead.
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# PCRE2 (8-bit, with JIT and Unicode properties): the tokenizer's pre-tokenizer regexes.
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+# ICU (libicu72): Unicode normalisation (NFC) for tokenizers that ask for it.
+find_package(ICU REQUIRED COMPONENTS uc)
 
 if(FLEET_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)

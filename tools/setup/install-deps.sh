@@ -14,6 +14,12 @@ fi
 
 missing=()
 for pkg in "${wanted[@]}"; do
+  # A node and npm from elsewhere (NodeSource bundles npm into its nodejs,
+  # which conflicts with Debian's npm) are used as they are.
+  case "$pkg" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
   status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
   [[ "$status" == "installed" ]] || missing+=("$pkg")
 done

@@ -1,0 +1,212 @@
+#include "services/inference/engine/tokenizer/pre_tokenizer.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/inference/engine/tokenizer/unicode_update.h"
+
+namespace fleet::engine::tokenizer {
+namespace {
+
+// The regex strings below are facts taken from the models' tokenizer.json
+// files and from llama.cpp's llama-vocab.cpp (its pre-tokenizer table).
+
+const char kGpt2[] =
+    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
+const char kLlama3[] =
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| "
+    "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+const char kQwen2[] =
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| "
+    "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+// llama.cpp's LLAMA_VOCAB_PRE_TYPE_DEFAULT.
+const char* const kDefault[] = {
+    "[\\p{P}\\$\\+<=>\\^~\\|]+",
+    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+    "\\p{N}+",
+    "[0-9][0-9][0-9]",
+};
+
+const char* const kDeepseekLlm[] = {
+    "[\r\n]",
+    "\\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-"
+    "ᏽᲐ-"
+    "ᲺᲽ-"
+    "Ჿᴀ-"
+    "ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-"
+    "ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-"
+    "𐓻𐲀-"
+    "𐲲𐳀-"
+    "𐳲𑢠-"
+    "𑣟𞤀-𞥃]+",
+    "\\s?[!-/:-~！-／：-～‘-‟　-。]+",
+    "\\s+$",
+    "[一-龥ࠀ-一가-퟿]+",
+    "\\p{N}+",
+};
+
+const char* const kDeepseekCoder[] = {
+    "[\r\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", "[一-龥ࠀ-一가-퟿]+", "\\p{N}",
+};
+
+const char* const kDeepseekV3[] = {
+    "\\p{N}{1,3}",
+    "[一-龥぀-ゟ゠-ヿ]+",
+    "[!\"#$%&'()*+,\\-./"
+    ":;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| "
+    "?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
+};
+
+struct NamedList {
+  const char* name;
+  std::vector<std::string> regexes;
+};
+
+template <size_t N>
+std::vector<std::string> List(const char* const (&regexes)[N]) {
+  return std::vector<std::string>(regexes, regexes + N);
+}
+
+const std::vector<NamedList>& Table() {
+  static const auto* const table = new std::vector<NamedList>{
+      {"default", List(kDefault)},
+      {"gpt2", {kGpt2}},
+      {"gpt-2", {kGpt2}},
+      {"llama-bpe", {kLlama3}},
+      {"llama3", {kLlama3}},
+      {"llama-v3", {kLlama3}},
+      {"qwen2", {kQwen2}},
+      {"deepseek-r1-qwen", {kQwen2}},
+      {"deepseek-llm", List(kDeepseekLlm)},
+      {"deepseek-coder", List(kDeepseekCoder)},
+      {"deepseek-v3", List(kDeepseekV3)},
+  };
+  return *table;
+}
+
+}  // namespace
+
+const std::string& Gpt2Regex() {
+  static const std::string* const regex = new std::string(kGpt2);
+  return *regex;
+}
+
+std::vector<std::string> SupportedPreTokenizerNames() {
+  std::vector<std::string> names;
+  for (const NamedList& entry : Table()) names.push_back(entry.name);
+  return names;
+}
+
+absl::StatusOr<std::vector<std::string>> PreTokenizerRegexes(absl::string_view pre) {
+  for (const NamedList& entry : Table()) {
+    if (pre == entry.name) return entry.regexes;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unsupported pre-tokenizer '", pre,
+      "' (tokenizer.ggml.pre); supported: ", absl::StrJoin(SupportedPreTokenizerNames(), ", ")));
+}
+
+struct PreTokenizer::Compiled {
+  pcre2_code* code = nullptr;
+  ~Compiled() { pcre2_code_free(code); }
+};
+
+PreTokenizer::~PreTokenizer() = default;
+
+absl::StatusOr<std::unique_ptr<PreTokenizer>> PreTokenizer::Create(
+    absl::Span<const std::string> regexes) {
+  auto result = std::unique_ptr<PreTokenizer>(new PreTokenizer());
+  for (const std::string& regex : regexes) {
+    int error = 0;
+    PCRE2_SIZE error_offset = 0;
+    auto compiled = std::make_unique<Compiled>();
+    constexpr uint32_t kOptions = PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY;
+    // The pattern with \p{L} etc. extended to newer Unicode (unicode_update.h).
+    const std::string extended = ExtendUnicodeProperties(regex);
+    compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(extended.data()), extended.size(),
+                                   kOptions, &error, &error_offset, nullptr);
+    if (compiled->code == nullptr) {
+      // Report the error against the pattern as given.
+      pcre2_code* original = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(regex.data()), regex.size(),
+                                           kOptions, &error, &error_offset, nullptr);
+      pcre2_code_free(original);
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message(error, message, sizeof(message));
+      return absl::InvalidArgumentError(absl::StrCat("pre-tokenizer regex '", regex,
+                                                     "' does not compile at offset ", error_offset,
+                                                     ": ", reinterpret_cast<const char*>(message)));
+    }
+    // JIT is an optimisation: when it is unavailable the interpreter runs.
+    (void)pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE);
+    result->regexes_.push_back(std::move(compiled));
+  }
+  return result;
+}
+
+absl::Status PreTokenizer::SplitOne(const Compiled& regex, absl::string_view piece,
+                                    std::vector<absl::string_view>& out) const {
+  pcre2_match_data* match = pcre2_match_data_create_from_pattern(regex.code, nullptr);
+  if (match == nullptr) return absl::ResourceExhaustedError("pcre2_match_data_create failed");
+  const auto subject = reinterpret_cast<PCRE2_SPTR>(piece.data());
+  size_t gap_start = 0;  // start of the text not yet emitted
+  size_t pos = 0;        // where the next search starts
+  absl::Status status;
+  while (pos <= piece.size()) {
+    const int rc =
+        pcre2_match(regex.code, subject, piece.size(), pos, PCRE2_NO_UTF_CHECK, match, nullptr);
+    if (rc == PCRE2_ERROR_NOMATCH) break;
+    if (rc < 0) {
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message(rc, message, sizeof(message));
+      status = absl::InternalError(absl::StrCat("pre-tokenizer regex match failed: ",
+                                                reinterpret_cast<const char*>(message)));
+      break;
+    }
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match);
+    const size_t start = ovector[0];
+    const size_t end = ovector[1];
+    if (end == start) {
+      // An empty match cuts nothing; step over one code point.
+      if (start >= piece.size()) break;
+      size_t step = 1;
+      while (start + step < piece.size() &&
+             (static_cast<uint8_t>(piece[start + step]) & 0xC0) == 0x80) {
+        ++step;
+      }
+      pos = start + step;
+      continue;
+    }
+    if (start > gap_start) out.push_back(piece.substr(gap_start, start - gap_start));
+    out.push_back(piece.substr(start, end - start));
+    gap_start = end;
+    pos = end;
+  }
+  pcre2_match_data_free(match);
+  if (!status.ok()) return status;
+  if (gap_start < piece.size()) out.push_back(piece.substr(gap_start));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<absl::string_view>> PreTokenizer::Split(absl::string_view text) const {
+  std::vector<absl::string_view> pieces;
+  if (!text.empty()) pieces.push_back(text);
+  for (const auto& regex : regexes_) {
+    std::vector<absl::string_view> next;
+    next.reserve(pieces.size() * 2);
+    for (absl::string_view piece : pieces) {
+      absl::Status status = SplitOne(*regex, piece, next);
+      if (!status.ok()) return status;
+    }
+    pieces = std::move(next);
+  }
+  return pieces;
+}
+
+}  // namespace fleet::engine::tokenizer
