@@ -54,13 +54,19 @@ absl::StatusOr<std::unique_ptr<engine::tokenizer::Tokenizer>> TokenizerFromArgs(
     ASSIGN_OR_RETURN(tok::TokenizerSpec spec, tok::TokenizerSpecFromGguf(file->metadata()));
     return tok::Tokenizer::Create(std::move(spec));
   }
-  ASSIGN_OR_RETURN(const std::string json, ReadWholeFile(*args.Get("tokenizer-json")));
-  std::string config;
-  if (args.Has("tokenizer-config")) {
-    ASSIGN_OR_RETURN(config, ReadWholeFile(*args.Get("tokenizer-config")));
-  }
-  ASSIGN_OR_RETURN(tok::TokenizerSpec spec, tok::TokenizerSpecFromHfJson(json, config));
+  ASSIGN_OR_RETURN(HfTokenizerFiles files, ReadHfTokenizerFiles(args));
+  ASSIGN_OR_RETURN(tok::TokenizerSpec spec, tok::TokenizerSpecFromHfJson(files.json, files.config));
   return tok::Tokenizer::Create(std::move(spec));
+}
+
+absl::StatusOr<HfTokenizerFiles> ReadHfTokenizerFiles(const Args& args) {
+  HfTokenizerFiles files;
+  ASSIGN_OR_RETURN(const std::string json_path, args.Required("tokenizer-json"));
+  ASSIGN_OR_RETURN(files.json, ReadWholeFile(json_path));
+  if (args.Has("tokenizer-config")) {
+    ASSIGN_OR_RETURN(files.config, ReadWholeFile(*args.Get("tokenizer-config")));
+  }
+  return files;
 }
 
 void PrintJson(const nlohmann::json& doc) {

@@ -20,6 +20,14 @@ Args ParseOrExit(const std::string& command, const std::vector<std::string>& arg
 // The whole file. NOT_FOUND / PERMISSION_DENIED / INTERNAL naming the path.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
+// The text of --tokenizer-json F and of --tokenizer-config F (empty when not
+// given). INVALID_ARGUMENT without --tokenizer-json; ReadWholeFile's errors.
+struct HfTokenizerFiles {
+  std::string json;
+  std::string config;
+};
+absl::StatusOr<HfTokenizerFiles> ReadHfTokenizerFiles(const Args& args);
+
 // A tokenizer from --model M (its GGUF vocabulary) or --tokenizer-json F
 // (+ optional --tokenizer-config F). INVALID_ARGUMENT when neither or both.
 absl::StatusOr<std::unique_ptr<engine::tokenizer::Tokenizer>> TokenizerFromArgs(const Args& args);

@@ -17,25 +17,20 @@ absl::Status RunMakeTestModel(const std::vector<std::string>& argv) {
        "n-head-kv", "n-ff", "n-ctx", "rope-theta", "seed", "name", "chat-template-file"},
       {"rope-freqs", "tied-output"});
   ASSIGN_OR_RETURN(const std::string out, args.Required("out"));
-  ASSIGN_OR_RETURN(const std::string json_path, args.Required("tokenizer-json"));
-  ASSIGN_OR_RETURN(const std::string json, ReadWholeFile(json_path));
-  std::string config;
+  ASSIGN_OR_RETURN(const HfTokenizerFiles files, ReadHfTokenizerFiles(args));
   engine::testmodel::TestModelOptions o;
-  if (args.Has("tokenizer-config")) {
-    ASSIGN_OR_RETURN(config, ReadWholeFile(*args.Get("tokenizer-config")));
-    // The chat template ships in tokenizer_config.json.
-    const nlohmann::json parsed =
-        nlohmann::json::parse(config, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_object() && parsed.contains("chat_template") &&
-        parsed["chat_template"].is_string()) {
-      o.chat_template = parsed["chat_template"].get<std::string>();
-    }
+  // The chat template ships in tokenizer_config.json.
+  const nlohmann::json config =
+      nlohmann::json::parse(files.config, nullptr, /*allow_exceptions=*/false);
+  if (config.is_object() && config.contains("chat_template") &&
+      config["chat_template"].is_string()) {
+    o.chat_template = config["chat_template"].get<std::string>();
   }
   if (args.Has("chat-template-file")) {
     ASSIGN_OR_RETURN(o.chat_template, ReadWholeFile(*args.Get("chat-template-file")));
   }
   ASSIGN_OR_RETURN(const engine::tokenizer::TokenizerSpec vocabulary,
-                   engine::tokenizer::TokenizerSpecFromHfJson(json, config));
+                   engine::tokenizer::TokenizerSpecFromHfJson(files.json, files.config));
 
   auto u32 = [&](const char* name, uint32_t fallback) -> absl::StatusOr<uint32_t> {
     ASSIGN_OR_RETURN(const uint64_t v, args.Uint(name, fallback));

@@ -58,6 +58,18 @@ void DecodeQ4_0(const uint8_t* src, size_t n_blocks, float* dst) {
   }
 }
 
+// Sub-block j's effective scale and min of a Q4_K/Q5_K super-block:
+// d * sc and dmin * m, each one float product, as ggml computes them.
+struct ScaleMin {
+  float scale;
+  float min;
+};
+ScaleMin SubBlockScaleMin(float d, float dmin, int j, const uint8_t* scales) {
+  uint8_t sc, m;
+  UnpackScaleMinK4(j, scales, &sc, &m);
+  return {d * static_cast<float>(sc), dmin * static_cast<float>(m)};
+}
+
 void DecodeQ4_K(const uint8_t* src, size_t n_blocks, float* dst) {
   for (size_t b = 0; b < n_blocks; ++b, src += kQ4_KBlockBytes) {
     const float d = LoadHalf(src);
@@ -65,13 +77,8 @@ void DecodeQ4_K(const uint8_t* src, size_t n_blocks, float* dst) {
     const uint8_t* scales = src + kQ4_KScalesOffset;
     const uint8_t* qs = src + kQ4_KQsOffset;
     for (int chunk = 0; chunk < 4; ++chunk, qs += 32) {
-      uint8_t sc, m;
-      UnpackScaleMinK4(2 * chunk, scales, &sc, &m);
-      const float d1 = d * static_cast<float>(sc);
-      const float m1 = dmin * static_cast<float>(m);
-      UnpackScaleMinK4(2 * chunk + 1, scales, &sc, &m);
-      const float d2 = d * static_cast<float>(sc);
-      const float m2 = dmin * static_cast<float>(m);
+      const auto [d1, m1] = SubBlockScaleMin(d, dmin, 2 * chunk, scales);
+      const auto [d2, m2] = SubBlockScaleMin(d, dmin, 2 * chunk + 1, scales);
       for (int l = 0; l < 32; ++l) *dst++ = d1 * static_cast<float>(qs[l] & 0xF) - m1;
       for (int l = 0; l < 32; ++l) *dst++ = d2 * static_cast<float>(qs[l] >> 4) - m2;
     }
@@ -88,13 +95,8 @@ void DecodeQ5_K(const uint8_t* src, size_t n_blocks, float* dst) {
     for (int chunk = 0; chunk < 4; ++chunk, qs += 32) {
       const uint8_t lo_bit = static_cast<uint8_t>(1u << (2 * chunk));
       const uint8_t hi_bit = static_cast<uint8_t>(2u << (2 * chunk));
-      uint8_t sc, m;
-      UnpackScaleMinK4(2 * chunk, scales, &sc, &m);
-      const float d1 = d * static_cast<float>(sc);
-      const float m1 = dmin * static_cast<float>(m);
-      UnpackScaleMinK4(2 * chunk + 1, scales, &sc, &m);
-      const float d2 = d * static_cast<float>(sc);
-      const float m2 = dmin * static_cast<float>(m);
+      const auto [d1, m1] = SubBlockScaleMin(d, dmin, 2 * chunk, scales);
+      const auto [d2, m2] = SubBlockScaleMin(d, dmin, 2 * chunk + 1, scales);
       for (int l = 0; l < 32; ++l) {
         const int q = (qs[l] & 0xF) + ((qh[l] & lo_bit) != 0 ? 16 : 0);
         *dst++ = d1 * static_cast<float>(q) - m1;
