@@ -24,3 +24,6 @@ find_package(ICU REQUIRED COMPONENTS uc)
 if(FLEET_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()
+
+# Google Benchmark (libbenchmark-dev): the micro benchmarks in bench/.
+find_package(benchmark CONFIG REQUIRED)

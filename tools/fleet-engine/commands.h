@@ -17,6 +17,7 @@ absl::Status RunDetokenize(const std::vector<std::string>& argv);
 absl::Status RunLogits(const std::vector<std::string>& argv);
 absl::Status RunGenerate(const std::vector<std::string>& argv);
 absl::Status RunMakeTestModel(const std::vector<std::string>& argv);
+absl::Status RunBench(const std::vector<std::string>& argv);
 
 // Prints "fleet-engine <command>: <message>" and exits 2.
 [[noreturn]] void ExitUsage(const std::string& command, const std::string& message);

@@ -20,13 +20,16 @@ constexpr char kUsage[] =
     "  generate     --model M (--prompt T | --chat T [--system S]) [--max-tokens N]\n"
     "               [--temperature X] [--top-k K] [--top-p P] [--min-p P] [--seed S]\n"
     "               [--repeat-penalty R] [--frequency-penalty F] [--presence-penalty P]\n"
-    "               [--stop S]... [--top-logprobs N] [--threads N] [--ctx N]\n"
+    "               [--stop S]... [--top-logprobs N] [--threads N (0 = all cores)] [--ctx N]\n"
     "               [--chat-template NAME] [--stream]\n"
     "  make-test-model --out F --tokenizer-json F [--tokenizer-config F] [--arch llama|qwen2]\n"
     "               [--type F32|F16|BF16|Q8_0|Q4_0|Q4_K|Q5_K|Q6_K|Q4_K_M|Q5_K_M]\n"
     "               [--n-embd N] [--n-layer N] [--n-head N] [--n-head-kv N] [--n-ff N]\n"
     "               [--n-ctx N] [--rope-theta X] [--rope-freqs] [--tied-output] [--seed S]\n"
     "               [--name NAME]\n"
+    "  bench        --model M [--threads N] [--pp N] [--tg N] [--batch B] [--reps R]\n"
+    "               [--isa portable|avx2] [--membw-mib MIB] [--no-membw] [--json]\n"
+    "  bench        --membw [--threads N] [--membw-mib MIB]\n"
     "Output is one JSON document on stdout; errors are one line on stderr (exit 1;\n"
     "exit 2 for usage errors).\n";
 
@@ -50,6 +53,8 @@ int main(int argc, char** argv) {
     status = fleet::tools::RunLogits(rest);
   } else if (command == "generate") {
     status = fleet::tools::RunGenerate(rest);
+  } else if (command == "bench") {
+    status = fleet::tools::RunBench(rest);
   } else if (command == "make-test-model") {
     status = fleet::tools::RunMakeTestModel(rest);
   } else {

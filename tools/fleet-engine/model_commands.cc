@@ -34,7 +34,7 @@ absl::StatusOr<std::unique_ptr<engine::model::Session>> MakeSession(const Args& 
   engine::model::SessionOptions options;
   const int64_t train = loaded.model().config().n_ctx_train;
   ASSIGN_OR_RETURN(options.n_ctx, args.Int("ctx", std::min(train, std::max<int64_t>(needed, 1))));
-  ASSIGN_OR_RETURN(const int64_t threads, args.Int("threads", 1));
+  ASSIGN_OR_RETURN(const int64_t threads, args.Int("threads", 0));
   options.threads = static_cast<int>(threads);
   return engine::model::Session::Create(loaded.model(), options);
 }

@@ -37,6 +37,16 @@ absl::Status ValidateWeightView(const WeightView& w, absl::string_view what) {
   return absl::OkStatus();
 }
 
+absl::Status Kernels::SwiGlu(absl::Span<float> gate, absl::Span<const float> up) const {
+  if (gate.size() != up.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SwiGlu: up has ", up.size(), " elements, expected ", gate.size()));
+  }
+  absl::Status status = Silu(gate);
+  if (!status.ok()) return status;
+  return Mul(gate, up);
+}
+
 absl::string_view RopeStyleName(RopeStyle style) {
   switch (style) {
     case RopeStyle::kNormal:

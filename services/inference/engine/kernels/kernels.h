@@ -113,6 +113,10 @@ class Kernels {
   // In place: x[i] = x[i] / (1 + exp(-x[i])).
   virtual absl::Status Silu(absl::Span<float> x) const = 0;
 
+  // In place, same sizes: gate[i] = silu(gate[i]) * up[i] (the SwiGLU
+  // feed-forward's activation). The default calls Silu then Mul.
+  virtual absl::Status SwiGlu(absl::Span<float> gate, absl::Span<const float> up) const;
+
   // In place, same sizes: x[i] += y[i] / x[i] *= y[i].
   virtual absl::Status Add(absl::Span<float> x, absl::Span<const float> y) const = 0;
   virtual absl::Status Mul(absl::Span<float> x, absl::Span<const float> y) const = 0;

@@ -1,5 +1,6 @@
 #include "services/inference/engine/tokenizer/nfc.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -24,12 +25,25 @@ const icu::Normalizer2& Nfc() {
   return *nfc;
 }
 
+bool IsAscii(absl::string_view text) {
+  unsigned char any = 0;
+  for (unsigned char c : text) any |= c;
+  return any < 0x80;
+}
+
 }  // namespace
 
+bool IsNfc(absl::string_view text) {
+  if (IsAscii(text)) return true;
+  if (text.size() > static_cast<size_t>(INT32_MAX)) return false;  // ICU takes int32 lengths
+  UErrorCode status = U_ZERO_ERROR;
+  const bool normalized = Nfc().isNormalizedUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), status);
+  return U_SUCCESS(status) && normalized;
+}
+
 std::string NfcNormalize(absl::string_view text) {
-  bool ascii = true;
-  for (unsigned char c : text) ascii &= c < 0x80;
-  if (ascii) return std::string(text);
+  if (IsAscii(text)) return std::string(text);
   const icu::UnicodeString input = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   UErrorCode status = U_ZERO_ERROR;

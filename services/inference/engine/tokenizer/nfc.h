@@ -16,4 +16,9 @@ namespace fleet::engine::tokenizer {
 // returned unchanged without calling ICU.
 std::string NfcNormalize(absl::string_view text);
 
+// Whether `text` (valid UTF-8) is already in NFC, i.e. NfcNormalize(text) ==
+// text. ASCII is answered without ICU; other text by ICU's check on the UTF-8
+// itself (no conversion, no copy).
+bool IsNfc(absl::string_view text);
+
 }  // namespace fleet::engine::tokenizer

@@ -36,12 +36,15 @@ const char* const kDefault[] = {
 
 const char* const kDeepseekLlm[] = {
     "[\r\n]",
-    "\\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-"
+    "\\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-"
+    "ჅᎠ-"
+    "Ᏽᏸ-"
     "ᏽᲐ-"
     "ᲺᲽ-"
     "Ჿᴀ-"
     "ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-"
-    "ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-"
+    "ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-"
+    "𐓓𐓘-"
     "𐓻𐲀-"
     "𐲲𐳀-"
     "𐳲𑢠-"
@@ -115,7 +118,18 @@ absl::StatusOr<std::vector<std::string>> PreTokenizerRegexes(absl::string_view p
 
 struct PreTokenizer::Compiled {
   pcre2_code* code = nullptr;
+  bool jit = false;  // JIT-compiled: matched with pcre2_jit_match
   ~Compiled() { pcre2_code_free(code); }
+};
+
+// One regex with its match data block, for the duration of one split.
+struct PreTokenizer::Matcher {
+  Matcher() = default;
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+  const Compiled* regex = nullptr;
+  pcre2_match_data* data = nullptr;
+  ~Matcher() { pcre2_match_data_free(data); }
 };
 
 PreTokenizer::~PreTokenizer() = default;
@@ -128,8 +142,9 @@ absl::StatusOr<std::unique_ptr<PreTokenizer>> PreTokenizer::Create(
     PCRE2_SIZE error_offset = 0;
     auto compiled = std::make_unique<Compiled>();
     constexpr uint32_t kOptions = PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY;
-    // The pattern with \p{L} etc. extended to newer Unicode (unicode_update.h).
-    const std::string extended = ExtendUnicodeProperties(regex);
+    // The pattern with \p{L} etc. extended to newer Unicode (unicode_update.h),
+    // in the form the JIT runs fastest.
+    const std::string extended = ExtendUnicodePropertiesForJit(regex);
     compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(extended.data()), extended.size(),
                                    kOptions, &error, &error_offset, nullptr);
     if (compiled->code == nullptr) {
@@ -144,32 +159,40 @@ absl::StatusOr<std::unique_ptr<PreTokenizer>> PreTokenizer::Create(
                                                      ": ", reinterpret_cast<const char*>(message)));
     }
     // JIT is an optimisation: when it is unavailable the interpreter runs.
-    (void)pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE);
+    compiled->jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
     result->regexes_.push_back(std::move(compiled));
   }
   return result;
 }
 
-absl::Status PreTokenizer::SplitOne(const Compiled& regex, absl::string_view piece,
-                                    std::vector<absl::string_view>& out) const {
-  pcre2_match_data* match = pcre2_match_data_create_from_pattern(regex.code, nullptr);
-  if (match == nullptr) return absl::ResourceExhaustedError("pcre2_match_data_create failed");
+absl::Status PreTokenizer::SplitLevel(absl::Span<Matcher> matchers, size_t level,
+                                      absl::string_view piece,
+                                      absl::FunctionRef<void(absl::string_view)> emit) const {
+  if (level == matchers.size()) {
+    emit(piece);
+    return absl::OkStatus();
+  }
+  const Matcher& m = matchers[level];
+  const auto pass_on = [&](absl::string_view part) {
+    return SplitLevel(matchers, level + 1, part, emit);
+  };
   const auto subject = reinterpret_cast<PCRE2_SPTR>(piece.data());
   size_t gap_start = 0;  // start of the text not yet emitted
   size_t pos = 0;        // where the next search starts
-  absl::Status status;
   while (pos <= piece.size()) {
-    const int rc =
-        pcre2_match(regex.code, subject, piece.size(), pos, PCRE2_NO_UTF_CHECK, match, nullptr);
+    // pcre2_jit_match skips pcre2_match's option checks; the subject is valid UTF-8.
+    const int rc = m.regex->jit ? pcre2_jit_match(m.regex->code, subject, piece.size(), pos, 0,
+                                                  m.data, nullptr)
+                                : pcre2_match(m.regex->code, subject, piece.size(), pos,
+                                              PCRE2_NO_UTF_CHECK, m.data, nullptr);
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(rc, message, sizeof(message));
-      status = absl::InternalError(absl::StrCat("pre-tokenizer regex match failed: ",
-                                                reinterpret_cast<const char*>(message)));
-      break;
+      return absl::InternalError(absl::StrCat("pre-tokenizer regex match failed: ",
+                                              reinterpret_cast<const char*>(message)));
     }
-    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match);
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(m.data);
     const size_t start = ovector[0];
     const size_t end = ovector[1];
     if (end == start) {
@@ -183,29 +206,38 @@ absl::Status PreTokenizer::SplitOne(const Compiled& regex, absl::string_view pie
       pos = start + step;
       continue;
     }
-    if (start > gap_start) out.push_back(piece.substr(gap_start, start - gap_start));
-    out.push_back(piece.substr(start, end - start));
+    if (start > gap_start) {
+      absl::Status status = pass_on(piece.substr(gap_start, start - gap_start));
+      if (!status.ok()) return status;
+    }
+    absl::Status status = pass_on(piece.substr(start, end - start));
+    if (!status.ok()) return status;
     gap_start = end;
     pos = end;
   }
-  pcre2_match_data_free(match);
-  if (!status.ok()) return status;
-  if (gap_start < piece.size()) out.push_back(piece.substr(gap_start));
+  if (gap_start < piece.size()) return pass_on(piece.substr(gap_start));
   return absl::OkStatus();
+}
+
+absl::Status PreTokenizer::ForEachPiece(absl::string_view text,
+                                        absl::FunctionRef<void(absl::string_view)> piece) const {
+  if (text.empty()) return absl::OkStatus();
+  std::vector<Matcher> matchers(regexes_.size());
+  for (size_t i = 0; i < regexes_.size(); ++i) {
+    matchers[i].regex = regexes_[i].get();
+    matchers[i].data = pcre2_match_data_create_from_pattern(regexes_[i]->code, nullptr);
+    if (matchers[i].data == nullptr) {
+      return absl::ResourceExhaustedError("pcre2_match_data_create failed");
+    }
+  }
+  return SplitLevel(absl::MakeSpan(matchers), 0, text, piece);
 }
 
 absl::StatusOr<std::vector<absl::string_view>> PreTokenizer::Split(absl::string_view text) const {
   std::vector<absl::string_view> pieces;
-  if (!text.empty()) pieces.push_back(text);
-  for (const auto& regex : regexes_) {
-    std::vector<absl::string_view> next;
-    next.reserve(pieces.size() * 2);
-    for (absl::string_view piece : pieces) {
-      absl::Status status = SplitOne(*regex, piece, next);
-      if (!status.ok()) return status;
-    }
-    pieces = std::move(next);
-  }
+  absl::Status status =
+      ForEachPiece(text, [&](absl::string_view piece) { pieces.push_back(piece); });
+  if (!status.ok()) return status;
   return pieces;
 }
 

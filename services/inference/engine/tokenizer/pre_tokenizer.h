@@ -10,13 +10,14 @@
 // \p{S} \p{M} are extended to the code points newer Unicode assigned to them
 // (unicode_update.h), so that pieces match the reference tokenizer.
 //
-// Thread safety: a compiled PreTokenizer is immutable; Split is safe from any
-// number of threads (match data is per call).
+// Thread safety: a compiled PreTokenizer is immutable; Split and ForEachPiece
+// are safe from any number of threads (match data is per call).
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -53,11 +54,19 @@ class PreTokenizer {
   // reports a matching error (e.g. its match limit).
   absl::StatusOr<std::vector<absl::string_view>> Split(absl::string_view text) const;
 
+  // The same pieces as Split, in order, handed to `piece` one at a time as
+  // they are found (no list is built; the views point into `text`). Stops at
+  // the first PCRE2 error (INTERNAL).
+  absl::Status ForEachPiece(absl::string_view text,
+                            absl::FunctionRef<void(absl::string_view)> piece) const;
+
  private:
   struct Compiled;
+  struct Matcher;
   PreTokenizer() = default;
-  absl::Status SplitOne(const Compiled& regex, absl::string_view piece,
-                        std::vector<absl::string_view>& out) const;
+  // Cuts `piece` with regexes_[level] and passes the parts on to the next level.
+  absl::Status SplitLevel(absl::Span<Matcher> matchers, size_t level, absl::string_view piece,
+                          absl::FunctionRef<void(absl::string_view)> emit) const;
   std::vector<std::unique_ptr<Compiled>> regexes_;
 };
 

@@ -10,6 +10,7 @@
 #include "lib/status/status_macros.h"
 #include "services/inference/engine/tokenizer/byte_level.h"
 #include "services/inference/engine/tokenizer/nfc.h"
+#include "services/inference/engine/tokenizer/piece_cache.h"
 #include "services/inference/engine/tokenizer/utf8.h"
 
 namespace fleet::engine::tokenizer {
@@ -126,16 +127,30 @@ absl::Status Tokenizer::Init() {
     const int32_t l = Find(left), r = Find(right);
     const int32_t merged = Find(absl::StrCat(left, right));
     if (l < 0 || r < 0 || merged < 0) continue;
-    merges_.try_emplace({l, r}, Merge{static_cast<int32_t>(rank), merged});
+    merges_.try_emplace(MergeKey(l, r), Merge{static_cast<int32_t>(rank), merged});
   }
 
-  specials_by_first_byte_.assign(256, {});
+  for (bool& b : special_first_byte_) b = false;
+  special_nodes_.assign(1, SpecialNode{});
   end_of_generation_.assign(n, false);
   for (size_t i = 0; i < n; ++i) {
     const TokenType type = spec_.types[i];
     const std::string& text = spec_.tokens[i];
     if (IsSpecialType(type) && !text.empty()) {
-      specials_by_first_byte_[static_cast<uint8_t>(text[0])].push_back(static_cast<int32_t>(i));
+      special_first_byte_[static_cast<uint8_t>(text[0])] = true;
+      int32_t node = 0;
+      for (char c : text) {
+        const uint64_t edge = (static_cast<uint64_t>(node) << 8) | static_cast<uint8_t>(c);
+        auto [it, inserted] =
+            special_edges_.try_emplace(edge, static_cast<int32_t>(special_nodes_.size()));
+        if (inserted) special_nodes_.push_back(SpecialNode{});
+        node = it->second;
+      }
+      // Ids ascend, so the first one seen wins among duplicates (as the
+      // stable longest-first order did before).
+      SpecialNode& end = special_nodes_[node];
+      if (end.any_id < 0) end.any_id = static_cast<int32_t>(i);
+      if (type == TokenType::kUserDefined && end.user_id < 0) end.user_id = static_cast<int32_t>(i);
     }
     if (type == TokenType::kControl || type == TokenType::kUserDefined) {
       special_text_to_id_.try_emplace(text, static_cast<int32_t>(i));
@@ -146,20 +161,17 @@ absl::Status Tokenizer::Init() {
       }
     }
   }
-  for (auto& list : specials_by_first_byte_) {
-    std::stable_sort(list.begin(), list.end(), [&](int32_t a, int32_t b) {
-      return spec_.tokens[a].size() > spec_.tokens[b].size();
-    });
-  }
   if (spec_.eos_id >= 0) end_of_generation_[spec_.eos_id] = true;
   if (spec_.eot_id >= 0) end_of_generation_[spec_.eot_id] = true;
 
-  for (int b = 0; b < 256; ++b) byte_tokens_[b] = -1;
+  for (int b = 0; b < 256; ++b) byte_tokens_[b] = byte_symbols_[b] = -1;
   if (spec_.model == TokenizerModel::kSentencePiece) {
     for (int b = 0; b < 256; ++b) byte_tokens_[b] = Find(absl::StrFormat("<0x%02X>", b));
   } else {
+    for (int b = 0; b < 256; ++b) byte_symbols_[b] = Find(ByteToUnicode(static_cast<uint8_t>(b)));
     ASSIGN_OR_RETURN(pre_tokenizer_, PreTokenizer::Create(spec_.pre_regexes));
   }
+  cache_serial_ = NewPieceCacheSerial();
   return absl::OkStatus();
 }
 
@@ -168,28 +180,44 @@ int32_t Tokenizer::Find(absl::string_view text) const {
   return it == token_to_id_.end() ? -1 : it->second;
 }
 
+int32_t Tokenizer::MatchSpecial(absl::string_view text, size_t pos, bool parse_special,
+                                size_t* length) const {
+  int32_t match = -1;
+  int32_t node = 0;
+  for (size_t k = pos; k < text.size(); ++k) {
+    const uint64_t edge = (static_cast<uint64_t>(node) << 8) | static_cast<uint8_t>(text[k]);
+    auto it = special_edges_.find(edge);
+    if (it == special_edges_.end()) break;
+    node = it->second;
+    const SpecialNode& here = special_nodes_[node];
+    const int32_t id = parse_special ? here.any_id : here.user_id;
+    if (id >= 0) {
+      match = id;
+      *length = k + 1 - pos;
+    }
+  }
+  return match;
+}
+
 std::vector<Tokenizer::Fragment> Tokenizer::SplitSpecial(absl::string_view text,
                                                          bool parse_special) const {
   std::vector<Fragment> fragments;
   size_t text_start = 0;
   size_t pos = 0;
   while (pos < text.size()) {
-    int32_t match = -1;
-    for (int32_t id : specials_by_first_byte_[static_cast<uint8_t>(text[pos])]) {
-      if (!parse_special && spec_.types[id] != TokenType::kUserDefined) continue;
-      const std::string& token = spec_.tokens[id];
-      if (text.substr(pos, token.size()) == token) {
-        match = id;
-        break;  // longest first
-      }
+    if (!special_first_byte_[static_cast<uint8_t>(text[pos])]) {
+      ++pos;
+      continue;
     }
+    size_t length = 0;
+    const int32_t match = MatchSpecial(text, pos, parse_special, &length);
     if (match < 0) {
       ++pos;
       continue;
     }
     if (pos > text_start) fragments.push_back({text.substr(text_start, pos - text_start), -1});
     fragments.push_back({absl::string_view(), match});
-    pos += spec_.tokens[match].size();
+    pos += length;
     text_start = pos;
   }
   if (text_start < text.size()) fragments.push_back({text.substr(text_start), -1});
@@ -211,12 +239,12 @@ absl::StatusOr<std::vector<int32_t>> Tokenizer::Encode(absl::string_view text,
     }
     std::string normalized;
     absl::string_view piece = fragment.text;
-    if (spec_.normalize_nfc) {
+    if (spec_.normalize_nfc && !IsNfc(piece)) {
       normalized = NfcNormalize(piece);
       piece = normalized;
     }
     if (spec_.model == TokenizerModel::kByteLevelBpe) {
-      RETURN_IF_ERROR(EncodeByteLevel(piece, out));
+      RETURN_IF_ERROR(EncodeByteLevel(piece, options.use_piece_cache, out));
     } else {
       EncodeSentencePiece(piece, spec_.add_space_prefix && prev_special, out);
     }
@@ -226,32 +254,49 @@ absl::StatusOr<std::vector<int32_t>> Tokenizer::Encode(absl::string_view text,
   return out;
 }
 
-absl::Status Tokenizer::EncodeByteLevel(absl::string_view text, std::vector<int32_t>& out) const {
-  ASSIGN_OR_RETURN(std::vector<absl::string_view> pieces, pre_tokenizer_->Split(text));
-  std::string encoded;
+absl::Status Tokenizer::EncodeByteLevel(absl::string_view text, bool use_cache,
+                                        std::vector<int32_t>& out) const {
+  PieceCache* cache = use_cache ? &ThreadPieceCache(cache_serial_) : nullptr;
   std::vector<int32_t> symbols;
-  for (absl::string_view piece : pieces) {
+  std::string encoded;
+  return pre_tokenizer_->ForEachPiece(text, [&](absl::string_view piece) {
+    if (cache == nullptr) {
+      EncodeBytePiece(piece, symbols, encoded, out);
+      return;
+    }
+    absl::Span<const int32_t> cached;
+    if (cache->Lookup(piece, cached)) {
+      out.insert(out.end(), cached.begin(), cached.end());
+      return;
+    }
+    const size_t before = out.size();
+    EncodeBytePiece(piece, symbols, encoded, out);
+    cache->Insert(piece, absl::MakeConstSpan(out).subspan(before));
+  });
+}
+
+void Tokenizer::EncodeBytePiece(absl::string_view piece, std::vector<int32_t>& symbols,
+                                std::string& encoded, std::vector<int32_t>& out) const {
+  if (spec_.ignore_merges) {
     encoded.clear();
     AppendByteLevelEncoded(piece, encoded);
-    if (spec_.ignore_merges) {
-      const int32_t whole = Find(encoded);
-      if (whole >= 0) {
-        out.push_back(whole);
-        continue;
-      }
-    }
-    symbols.clear();
-    for (absl::string_view ch : Characters(encoded)) symbols.push_back(Find(ch));
-    MergeByRank(symbols);
-    for (int32_t id : symbols) {
-      if (id >= 0) {
-        out.push_back(id);
-      } else if (spec_.unk_id >= 0) {
-        out.push_back(spec_.unk_id);
-      }
+    const int32_t whole = Find(encoded);
+    if (whole >= 0) {
+      out.push_back(whole);
+      return;
     }
   }
-  return absl::OkStatus();
+  // Each byte is one symbol: the token of its byte-level code point.
+  symbols.clear();
+  for (char c : piece) symbols.push_back(byte_symbols_[static_cast<uint8_t>(c)]);
+  MergeByRank(symbols);
+  for (int32_t id : symbols) {
+    if (id >= 0) {
+      out.push_back(id);
+    } else if (spec_.unk_id >= 0) {
+      out.push_back(spec_.unk_id);
+    }
+  }
 }
 
 void Tokenizer::EncodeSentencePiece(absl::string_view text, bool prefix_space,
@@ -290,9 +335,56 @@ void Tokenizer::AppendByteFallback(absl::string_view bytes, std::vector<int32_t>
   }
 }
 
+namespace {
+// Sequences up to this length merge by rescanning (O(n^2), no allocation);
+// longer ones (SentencePiece fragments, long CJK runs) use a heap.
+constexpr size_t kSmallMerge = 32;
+constexpr int32_t kNoMerge = INT32_MAX;
+}  // namespace
+
+void Tokenizer::MergeByRankSmall(std::vector<int32_t>& symbols) const {
+  // rank[i], merged[i]: the merge of the pair (symbols[i], symbols[i + 1]).
+  int32_t rank[kSmallMerge];
+  int32_t merged[kSmallMerge];
+  size_t n = symbols.size();
+  const auto update = [&](size_t i) {
+    rank[i] = kNoMerge;
+    merged[i] = -1;
+    if (symbols[i] < 0 || symbols[i + 1] < 0) return;
+    const Merge* m = FindMerge(symbols[i], symbols[i + 1]);
+    if (m == nullptr) return;
+    rank[i] = m->rank;
+    merged[i] = m->merged_id;
+  };
+  for (size_t i = 0; i + 1 < n; ++i) update(i);
+  while (n > 1) {
+    // The lowest rank, leftmost among equals (as the heap of MergeByRank).
+    size_t best = 0;
+    for (size_t i = 1; i + 1 < n; ++i) {
+      if (rank[i] < rank[best]) best = i;
+    }
+    if (rank[best] == kNoMerge) break;
+    symbols[best] = merged[best];
+    // Drop symbol best + 1; the pairs right of it move one to the left.
+    for (size_t i = best + 1; i + 1 < n; ++i) symbols[i] = symbols[i + 1];
+    for (size_t i = best + 1; i + 2 < n; ++i) {
+      rank[i] = rank[i + 1];
+      merged[i] = merged[i + 1];
+    }
+    --n;
+    if (best + 1 < n) update(best);
+    if (best > 0) update(best - 1);
+  }
+  symbols.resize(n);
+}
+
 void Tokenizer::MergeByRank(std::vector<int32_t>& symbols) const {
   const size_t n = symbols.size();
   if (n < 2 || merges_.empty()) return;
+  if (n <= kSmallMerge) {
+    MergeByRankSmall(symbols);
+    return;
+  }
   std::vector<int32_t> prev(n), next(n);
   for (size_t i = 0; i < n; ++i) {
     prev[i] = static_cast<int32_t>(i) - 1;
@@ -311,9 +403,9 @@ void Tokenizer::MergeByRank(std::vector<int32_t>& symbols) const {
     if (left < 0) return;
     const int32_t right = next[left];
     if (right < 0 || symbols[left] < 0 || symbols[right] < 0) return;
-    auto it = merges_.find({symbols[left], symbols[right]});
-    if (it == merges_.end()) return;
-    queue.push({it->second.rank, left, symbols[left], symbols[right], it->second.merged_id});
+    const Merge* m = FindMerge(symbols[left], symbols[right]);
+    if (m == nullptr) return;
+    queue.push({m->rank, left, symbols[left], symbols[right], m->merged_id});
   };
   for (size_t i = 0; i + 1 < n; ++i) push(static_cast<int32_t>(i));
   std::vector<bool> removed(n, false);

@@ -23,6 +23,12 @@
 //
 // Thread safety: a Tokenizer is immutable after Create; every const method is
 // safe from any number of threads.
+//
+// Speed: byte-level BPE pieces are looked up in a cache of piece -> ids
+// (piece_cache.h) before being merged. The cache is per thread (thread_local,
+// up to 4 tokenizers per thread, about 1.5 MB each at most), so threads never
+// share or lock it; it changes only speed, never the ids
+// (EncodeOptions::use_piece_cache = false bypasses it).
 
 #include <cstdint>
 #include <memory>
@@ -42,6 +48,9 @@ namespace fleet::engine::tokenizer {
 struct EncodeOptions {
   bool add_special = true;    // BOS/EOS as the spec says
   bool parse_special = true;  // control token text in the input becomes that token
+  // Byte-level BPE: reuse the ids of pieces seen before by this thread (same
+  // ids either way; off only to measure or test the uncached path).
+  bool use_piece_cache = true;
 };
 
 class Tokenizer {
@@ -107,11 +116,26 @@ class Tokenizer {
   absl::Status Init();
   int32_t Find(absl::string_view text) const;
   std::vector<Fragment> SplitSpecial(absl::string_view text, bool parse_special) const;
-  absl::Status EncodeByteLevel(absl::string_view text, std::vector<int32_t>& out) const;
+  absl::Status EncodeByteLevel(absl::string_view text, bool use_cache,
+                               std::vector<int32_t>& out) const;
+  // BPE of one byte-level piece (no cache); `symbols` and `encoded` are scratch.
+  void EncodeBytePiece(absl::string_view piece, std::vector<int32_t>& symbols, std::string& encoded,
+                       std::vector<int32_t>& out) const;
   void EncodeSentencePiece(absl::string_view text, bool prefix_space,
                            std::vector<int32_t>& out) const;
   // Merges symbol ids by rank (id -1: a symbol outside the vocabulary, never merged).
   void MergeByRank(std::vector<int32_t>& symbols) const;
+  // MergeByRank for short sequences: rescans the pair ranks (no heap, no allocation).
+  void MergeByRankSmall(std::vector<int32_t>& symbols) const;
+  // The merge of the pair (left, right), or nullptr.
+  const Merge* FindMerge(int32_t left, int32_t right) const {
+    auto it = merges_.find(MergeKey(left, right));
+    return it == merges_.end() ? nullptr : &it->second;
+  }
+  static uint64_t MergeKey(int32_t left, int32_t right) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) |
+           static_cast<uint32_t>(right);
+  }
   // llama.cpp's SentencePiece merge by score over the characters of `text`.
   void MergeByScore(absl::string_view text, std::vector<int32_t>& out) const;
   void AppendByteFallback(absl::string_view bytes, std::vector<int32_t>& out) const;
@@ -119,12 +143,27 @@ class Tokenizer {
   TokenizerSpec spec_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
   absl::flat_hash_map<std::string, int32_t> token_to_id_;
-  absl::flat_hash_map<std::pair<int32_t, int32_t>, Merge> merges_;
-  // Special tokens by first byte, longest first.
-  std::vector<std::vector<int32_t>> specials_by_first_byte_;
+  absl::flat_hash_map<uint64_t, Merge> merges_;  // by MergeKey(left, right)
+  // Special tokens (control, user-defined, unknown-type) as a byte trie for
+  // leftmost-longest matching: node 0 is the root; an edge is
+  // edges[(node << 8) | byte] -> child. A node ending a token holds the lowest
+  // id with that text: among all special tokens, and among user-defined ones.
+  struct SpecialNode {
+    int32_t any_id = -1;
+    int32_t user_id = -1;
+  };
+  std::vector<SpecialNode> special_nodes_;
+  absl::flat_hash_map<uint64_t, int32_t> special_edges_;
+  // The longest special token starting at text[pos] (user-defined only unless
+  // parse_special) and its length; -1 when none.
+  int32_t MatchSpecial(absl::string_view text, size_t pos, bool parse_special,
+                       size_t* length) const;
   absl::flat_hash_map<std::string, int32_t> special_text_to_id_;
   std::vector<bool> end_of_generation_;
-  int32_t byte_tokens_[256];  // SentencePiece <0xXX> ids, -1 when absent
+  int32_t byte_tokens_[256];      // SentencePiece <0xXX> ids, -1 when absent
+  int32_t byte_symbols_[256];     // byte-level BPE: id of the byte's code point, -1 when absent
+  bool special_first_byte_[256];  // some special token starts with this byte
+  uint64_t cache_serial_ = 0;     // identifies this tokenizer's thread-local piece caches
 };
 
 }  // namespace fleet::engine::tokenizer

@@ -28,4 +28,12 @@ extern const char kNewCodePointsM[];
 // the escape becomes a class "[\p{X}...]". Everything else is copied.
 std::string ExtendUnicodeProperties(absl::string_view regex);
 
+// The same extension in a form PCRE2's JIT runs about twice as fast (a class
+// holding \p{X} plus a long list of code points is slow to test even for
+// ASCII): outside a class \p{X} becomes "(?:\p{X}|[new])"; a class holding
+// extended properties becomes "(?:[class]|[new])", or "(?:(?![new])[^class])"
+// when negated. Each form matches exactly the characters that
+// ExtendUnicodeProperties' form matches (one character, same backtracking).
+std::string ExtendUnicodePropertiesForJit(absl::string_view regex);
+
 }  // namespace fleet::engine::tokenizer

@@ -206,8 +206,12 @@ TEST(SessionTest, LastRowOnlyEqualsTheLastRowOfAllPositions) {
   std::unique_ptr<Session> b = MustCreate(*loaded.model);
   std::vector<float> last(40, -1.0f);
   ASSERT_TRUE(b->Eval(kPrompt, absl::MakeSpan(last), false).ok());
+  // Equal up to float rounding: the output product of one row and of all
+  // rows may take different tile kernels (different summation orders).
   const size_t offset = (kPrompt.size() - 1) * 40;
-  for (size_t j = 0; j < 40; ++j) EXPECT_EQ(last[j], all[offset + j]) << j;
+  for (size_t j = 0; j < 40; ++j) {
+    EXPECT_NEAR(last[j], all[offset + j], 1e-5 * (1 + std::abs(all[offset + j]))) << j;
+  }
 }
 
 TEST(SessionTest, TruncateReusesThePrefixAndResetStartsOver) {
@@ -280,7 +284,7 @@ TEST(SessionTest, CreateChecksTheContextLength) {
   EXPECT_EQ(forced->n_ctx(), 100);
   EXPECT_EQ(Session::Create(*loaded.model, {.n_ctx = -1}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Session::Create(*loaded.model, {.threads = 0}).status().code(),
+  EXPECT_EQ(Session::Create(*loaded.model, {.threads = -1}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
