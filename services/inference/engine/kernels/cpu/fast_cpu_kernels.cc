@@ -235,9 +235,10 @@ absl::Status FastCpuKernels::Attention(absl::Span<const float> q, absl::Span<con
       float running_sum = 0.0f;
       for (int64_t j0 = 0; j0 < n_seen; j0 += kAttentionBlock) {
         const int64_t nb = std::min(kAttentionBlock, n_seen - j0);
+        ops_.dots(qh, k.data() + j0 * kv_row + g * d, kv_row, nb, d, scores);
         float block_max = -std::numeric_limits<float>::infinity();
         for (int64_t jj = 0; jj < nb; ++jj) {
-          scores[jj] = ops_.dot(qh, k.data() + (j0 + jj) * kv_row + g * d, d) * s.scale;
+          scores[jj] *= s.scale;
           block_max = std::max(block_max, scores[jj]);
         }
         if (block_max > running_max) {
@@ -249,10 +250,10 @@ absl::Status FastCpuKernels::Attention(absl::Span<const float> q, absl::Span<con
           running_max = block_max;
         }
         for (int64_t jj = 0; jj < nb; ++jj) {
-          const float weight = std::exp(scores[jj] - running_max);
-          running_sum += weight;
-          ops_.axpy(weight, v.data() + (j0 + jj) * kv_row + g * d, oh, d);
+          scores[jj] = std::exp(scores[jj] - running_max);
+          running_sum += scores[jj];
         }
+        ops_.weighted_sum(scores, v.data() + j0 * kv_row + g * d, kv_row, nb, d, oh);
       }
       ops_.scale(1.0f / running_sum, oh, d);
     }

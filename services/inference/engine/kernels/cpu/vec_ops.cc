@@ -25,6 +25,16 @@ void Scale(float a, float* y, int64_t n) {
 
 float SumSquares(const float* x, int64_t n) { return Dot(x, x, n); }
 
+void Dots(const float* a, const float* rows, int64_t stride, int64_t n_rows, int64_t d,
+          float* scores) {
+  for (int64_t j = 0; j < n_rows; ++j) scores[j] = Dot(a, rows + j * stride, d);
+}
+
+void WeightedSum(const float* weights, const float* rows, int64_t stride, int64_t n_rows, int64_t d,
+                 float* out) {
+  for (int64_t j = 0; j < n_rows; ++j) Axpy(weights[j], rows + j * stride, out, d);
+}
+
 void SwiGlu(const float* gate, const float* up, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float g = gate[i];
@@ -32,8 +42,13 @@ void SwiGlu(const float* gate, const float* up, float* out, int64_t n) {
   }
 }
 
-const VecOps kPortableOps = {
-    .dot = Dot, .axpy = Axpy, .scale = Scale, .sum_squares = SumSquares, .swiglu = SwiGlu};
+const VecOps kPortableOps = {.dot = Dot,
+                             .axpy = Axpy,
+                             .scale = Scale,
+                             .sum_squares = SumSquares,
+                             .dots = Dots,
+                             .weighted_sum = WeightedSum,
+                             .swiglu = SwiGlu};
 
 }  // namespace
 

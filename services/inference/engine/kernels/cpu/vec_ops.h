@@ -17,6 +17,14 @@ struct VecOps {
   void (*axpy)(float a, const float* x, float* y, int64_t n) = nullptr;  // y += a x
   void (*scale)(float a, float* y, int64_t n) = nullptr;                 // y *= a
   float (*sum_squares)(const float* x, int64_t n) = nullptr;             // sum x[i]^2
+  // Attention's two inner loops over a block of n_rows keys/values, rows
+  // `stride` floats apart, d floats each:
+  //   dots:         scores[j] = a . rows[j]
+  //   weighted_sum: out[i] += sum_j weights[j] * rows[j][i]
+  void (*dots)(const float* a, const float* rows, int64_t stride, int64_t n_rows, int64_t d,
+               float* scores) = nullptr;
+  void (*weighted_sum)(const float* weights, const float* rows, int64_t stride, int64_t n_rows,
+                       int64_t d, float* out) = nullptr;
   // out[i] = silu(gate[i]) * up[i] = gate[i] / (1 + exp(-gate[i])) * up[i];
   // out may alias gate.
   void (*swiglu)(const float* gate, const float* up, float* out, int64_t n) = nullptr;

@@ -50,6 +50,36 @@ void Scale(float a, float* y, int64_t n) {
 
 float SumSquares(const float* x, int64_t n) { return Dot(x, x, n); }
 
+void Dots(const float* a, const float* rows, int64_t stride, int64_t n_rows, int64_t d,
+          float* scores) {
+  for (int64_t j = 0; j < n_rows; ++j) scores[j] = Dot(a, rows + j * stride, d);
+}
+
+// out[i0 .. i0+31] stays in four registers across all rows.
+void WeightedSum(const float* weights, const float* rows, int64_t stride, int64_t n_rows, int64_t d,
+                 float* out) {
+  int64_t i = 0;
+  for (; i + 32 <= d; i += 32) {
+    __m256 o0 = _mm256_loadu_ps(out + i), o1 = _mm256_loadu_ps(out + i + 8);
+    __m256 o2 = _mm256_loadu_ps(out + i + 16), o3 = _mm256_loadu_ps(out + i + 24);
+    for (int64_t j = 0; j < n_rows; ++j) {
+      const __m256 w = _mm256_set1_ps(weights[j]);
+      const float* r = rows + j * stride + i;
+      o0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(r), o0);
+      o1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(r + 8), o1);
+      o2 = _mm256_fmadd_ps(w, _mm256_loadu_ps(r + 16), o2);
+      o3 = _mm256_fmadd_ps(w, _mm256_loadu_ps(r + 24), o3);
+    }
+    _mm256_storeu_ps(out + i, o0);
+    _mm256_storeu_ps(out + i + 8, o1);
+    _mm256_storeu_ps(out + i + 16, o2);
+    _mm256_storeu_ps(out + i + 24, o3);
+  }
+  if (i < d) {
+    for (int64_t j = 0; j < n_rows; ++j) Axpy(weights[j], rows + j * stride + i, out + i, d - i);
+  }
+}
+
 void SwiGlu(const float* gate, const float* up, float* out, int64_t n) {
   // exp stays scalar (libm's expf): the bulk of the time is in the matmuls,
   // and a vector exp approximation would change results against the reference.
@@ -59,8 +89,13 @@ void SwiGlu(const float* gate, const float* up, float* out, int64_t n) {
   }
 }
 
-const VecOps kAvx2Ops = {
-    .dot = Dot, .axpy = Axpy, .scale = Scale, .sum_squares = SumSquares, .swiglu = SwiGlu};
+const VecOps kAvx2Ops = {.dot = Dot,
+                         .axpy = Axpy,
+                         .scale = Scale,
+                         .sum_squares = SumSquares,
+                         .dots = Dots,
+                         .weighted_sum = WeightedSum,
+                         .swiglu = SwiGlu};
 
 }  // namespace
 

@@ -167,7 +167,16 @@ void DecodeTile(const DecodeArgs& t) {
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) rows[r] = t.w + r * t.w_stride;
   alignas(16) float scale[4];
+  // The next tile's R rows (R * kb blocks, contiguous when the chunk is the
+  // whole row) are prefetched evenly while this one is computed: R blocks'
+  // worth of bytes per block step. The hardware prefetchers alone keep too
+  // few lines in flight for DRAM (measured: 26 -> 42 tokens/s on a Q8_0
+  // Qwen2.5-0.5B shape). Prefetches past the matrix are harmless hints.
+  const char* ahead = reinterpret_cast<const char*>(t.w + R * t.w_stride);
   for (int64_t b = 0; b < t.kb; ++b) {
+    for (size_t line = 0; line < R * W::kBytes; line += 64) {
+      _mm_prefetch(ahead + b * R * W::kBytes + line, _MM_HINT_T0);
+    }
     // The R weight scales, packed in a general-purpose register and
     // converted together: dw(r) * dx for every row in one vector, read back
     // by broadcast loads (keeps the shuffles off the vector ports).

@@ -13,6 +13,22 @@ namespace {
 
 using namespace avx2;  // NOLINT(build/namespaces): this file's building blocks
 
+// Decode streams weights from DRAM, and the hardware prefetchers alone keep
+// too few lines in flight: while a row's block b is computed, block b of the
+// row about kPrefetchBytes further on is prefetched (a steady stream one to a
+// few rows ahead). Prefetches past the matrix are harmless hints.
+constexpr size_t kPrefetchBytes = 4096;
+
+inline size_t PrefetchRowsAhead(size_t w_stride) {
+  return (kPrefetchBytes + w_stride - 1) / w_stride;
+}
+
+inline void PrefetchBlock(const uint8_t* block, size_t bytes) {
+  for (size_t line = 0; line < bytes; line += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(block + line), _MM_HINT_T0);
+  }
+}
+
 // One Q4_K (kQ5 = false) or Q5_K block against one activation block: adds
 // d*da * sum_s sc_s dot_s to `acc` and dmin*da * sum_s m_s bsum_s to `acc_min`.
 template <bool kQ5>
@@ -57,11 +73,13 @@ template <bool kQ5>
 void GemvQ4Q5(const GemmArgs& args) {
   const int64_t nb = args.n / kQK;
   const size_t block_bytes = kQ5 ? quant::kQ5_KBlockBytes : quant::kQ4_KBlockBytes;
+  const size_t ahead = PrefetchRowsAhead(args.w_stride) * args.w_stride;
   for (int64_t r = 0; r < args.n_rows; ++r) {
     const uint8_t* row = args.w + r * args.w_stride;
     __m256 acc = _mm256_setzero_ps();
     __m128 acc_min = _mm_setzero_ps();
     for (int64_t b = 0; b < nb; ++b) {
+      PrefetchBlock(row + ahead + b * block_bytes, block_bytes);
       DotBlockQ4Q5<kQ5>(row + b * block_bytes, args.act + b * sizeof(ActQ8_KBlock), &acc, &acc_min);
     }
     args.out[r] = HorizontalSum(acc) - HorizontalSum(acc_min);
@@ -112,10 +130,12 @@ void GemvQ5KAvx2(const GemmArgs& args) { GemvQ4Q5<true>(args); }
 
 void GemvQ6KAvx2(const GemmArgs& args) {
   const int64_t nb = args.n / kQK;
+  const size_t ahead = PrefetchRowsAhead(args.w_stride) * args.w_stride;
   for (int64_t r = 0; r < args.n_rows; ++r) {
     const uint8_t* row = args.w + r * args.w_stride;
     __m128 acc = _mm_setzero_ps();  // lane 0
     for (int64_t b = 0; b < nb; ++b) {
+      PrefetchBlock(row + ahead + b * quant::kQ6_KBlockBytes, quant::kQ6_KBlockBytes);
       DotBlockQ6(row + b * quant::kQ6_KBlockBytes, args.act + b * sizeof(ActQ8_KBlock), &acc);
     }
     args.out[r] = _mm_cvtss_f32(acc);
