@@ -125,4 +125,23 @@ void RopeInverseFrequencies(const RopeParams& p, absl::Span<double> inv_freq) {
   }
 }
 
+void RopeCosSin(int32_t pos, absl::Span<const double> inv_freq, float* cos_sin) {
+  for (size_t i = 0; i < inv_freq.size(); ++i) {
+    const double theta = pos * inv_freq[i];
+    cos_sin[2 * i] = static_cast<float>(std::cos(theta));
+    cos_sin[2 * i + 1] = static_cast<float>(std::sin(theta));
+  }
+}
+
+void RotatePairs(float* v, int64_t half, RopeStyle style, const float* cos_sin) {
+  for (int64_t i = 0; i < half; ++i) {
+    const int64_t a = style == RopeStyle::kNormal ? 2 * i : i;
+    const int64_t b = style == RopeStyle::kNormal ? 2 * i + 1 : i + half;
+    const float x0 = v[a];
+    const float x1 = v[b];
+    v[a] = x0 * cos_sin[2 * i] - x1 * cos_sin[2 * i + 1];
+    v[b] = x0 * cos_sin[2 * i + 1] + x1 * cos_sin[2 * i];
+  }
+}
+
 }  // namespace fleet::engine::kernels

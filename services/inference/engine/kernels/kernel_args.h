@@ -1,7 +1,8 @@
 #pragma once
 // The argument checks of kernels.h's ops, shared by every backend so that all
 // of them reject the same calls with the same messages (kernels.h states
-// them). Each returns OK or INVALID_ARGUMENT naming the op and the buffer.
+// them; each returns OK or INVALID_ARGUMENT naming the op and the buffer),
+// and the rope formula's pieces, so that backends compute it identically.
 //
 // Thread safety: pure functions.
 
@@ -31,5 +32,14 @@ absl::Status CheckSameSize(absl::string_view op, size_t x_size, size_t y_size);
 // formula), computed in double; inv_freq.size() == params.n_rot / 2. Params
 // must have passed CheckRopeArgs.
 void RopeInverseFrequencies(const RopeParams& params, absl::Span<double> inv_freq);
+
+// cos_sin[2i], cos_sin[2i+1] = cos, sin of pos * inv_freq[i] (computed in
+// double, rounded to float), for i < inv_freq.size().
+void RopeCosSin(int32_t pos, absl::Span<const double> inv_freq, float* cos_sin);
+
+// Rotates the pairs of one head vector `v` by the angles of `cos_sin`
+// (RopeCosSin's layout, `half` pairs): normal style pairs (2i, 2i+1), NeoX
+// style (i, i + half).
+void RotatePairs(float* v, int64_t half, RopeStyle style, const float* cos_sin);
 
 }  // namespace fleet::engine::kernels

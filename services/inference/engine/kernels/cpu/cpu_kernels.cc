@@ -68,23 +68,11 @@ absl::Status CpuKernels::Rope(absl::Span<float> x, int64_t n_tokens, int64_t n_h
   const int64_t half = p.n_rot / 2;
   std::vector<double> inv_freq(static_cast<size_t>(half));
   RopeInverseFrequencies(p, absl::MakeSpan(inv_freq));
-  std::vector<float> cos_t(static_cast<size_t>(half)), sin_t(static_cast<size_t>(half));
+  std::vector<float> cos_sin(static_cast<size_t>(2 * half));
   for (int64_t t = 0; t < n_tokens; ++t) {
-    for (int64_t i = 0; i < half; ++i) {
-      const double theta = positions[t] * inv_freq[i];
-      cos_t[i] = static_cast<float>(std::cos(theta));
-      sin_t[i] = static_cast<float>(std::sin(theta));
-    }
+    RopeCosSin(positions[t], inv_freq, cos_sin.data());
     for (int64_t h = 0; h < n_heads; ++h) {
-      float* v = x.data() + (t * n_heads + h) * head_dim;
-      for (int64_t i = 0; i < half; ++i) {
-        const int64_t a = p.style == RopeStyle::kNormal ? 2 * i : i;
-        const int64_t b = p.style == RopeStyle::kNormal ? 2 * i + 1 : i + half;
-        const float x0 = v[a];
-        const float x1 = v[b];
-        v[a] = x0 * cos_t[i] - x1 * sin_t[i];
-        v[b] = x0 * sin_t[i] + x1 * cos_t[i];
-      }
+      RotatePairs(x.data() + (t * n_heads + h) * head_dim, half, p.style, cos_sin.data());
     }
   }
   return absl::OkStatus();

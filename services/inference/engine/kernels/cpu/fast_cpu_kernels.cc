@@ -147,26 +147,14 @@ absl::Status FastCpuKernels::Rope(absl::Span<float> x, int64_t n_tokens, int64_t
   const size_t table = static_cast<size_t>(n_tokens * half * 2);
   if (rope_cos_sin_.size() < table) rope_cos_sin_.resize(table);
   RopeInverseFrequencies(p, absl::MakeSpan(rope_inv_freq_.data(), static_cast<size_t>(half)));
-  const double* inv_freq = rope_inv_freq_.data();
+  const absl::Span<const double> inv_freq(rope_inv_freq_.data(), static_cast<size_t>(half));
   float* cos_sin = rope_cos_sin_.data();
   Parallel(n_tokens, std::max<int64_t>(1, 256 / half), [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       float* cs = cos_sin + t * half * 2;
-      for (int64_t i = 0; i < half; ++i) {
-        const double theta = positions[t] * inv_freq[i];
-        cs[2 * i] = static_cast<float>(std::cos(theta));
-        cs[2 * i + 1] = static_cast<float>(std::sin(theta));
-      }
+      RopeCosSin(positions[t], inv_freq, cs);
       for (int64_t h = 0; h < n_heads; ++h) {
-        float* v = x.data() + (t * n_heads + h) * head_dim;
-        for (int64_t i = 0; i < half; ++i) {
-          const int64_t a = p.style == RopeStyle::kNormal ? 2 * i : i;
-          const int64_t b = p.style == RopeStyle::kNormal ? 2 * i + 1 : i + half;
-          const float x0 = v[a];
-          const float x1 = v[b];
-          v[a] = x0 * cs[2 * i] - x1 * cs[2 * i + 1];
-          v[b] = x0 * cs[2 * i + 1] + x1 * cs[2 * i];
-        }
+        RotatePairs(x.data() + (t * n_heads + h) * head_dim, half, p.style, cs);
       }
     }
   });

@@ -35,22 +35,22 @@ void WeightedSum(const float* weights, const float* rows, int64_t stride, int64_
   for (int64_t j = 0; j < n_rows; ++j) Axpy(weights[j], rows + j * stride, out, d);
 }
 
-void SwiGlu(const float* gate, const float* up, float* out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = gate[i];
-    out[i] = g / (1.0f + std::exp(-g)) * up[i];
-  }
-}
-
 const VecOps kPortableOps = {.dot = Dot,
                              .axpy = Axpy,
                              .scale = Scale,
                              .sum_squares = SumSquares,
                              .dots = Dots,
                              .weighted_sum = WeightedSum,
-                             .swiglu = SwiGlu};
+                             .swiglu = SwiGluScalar};
 
 }  // namespace
+
+void SwiGluScalar(const float* gate, const float* up, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = gate[i];
+    out[i] = g / (1.0f + std::exp(-g)) * up[i];
+  }
+}
 
 const VecOps& GetVecOps(Isa isa) { return isa == Isa::kAvx2 ? Avx2VecOps() : kPortableOps; }
 

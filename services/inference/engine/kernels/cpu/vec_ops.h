@@ -33,6 +33,9 @@ struct VecOps {
 // The ops for `isa` (kAvx2 only when the CPU has it: see DetectIsa).
 const VecOps& GetVecOps(Isa isa);
 
+// The scalar SwiGLU both tables use (libm expf, as the reference kernels).
+void SwiGluScalar(const float* gate, const float* up, float* out, int64_t n);
+
 // Defined in vec_ops_avx2.cc (compiled with AVX2 flags).
 const VecOps& Avx2VecOps();
 

@@ -1,8 +1,6 @@
 // AVX2 + FMA versions of vec_ops.h (compiled with -mavx2 -mfma -mf16c).
 #include <immintrin.h>
 
-#include <cmath>
-
 #include "services/inference/engine/kernels/cpu/vec_ops.h"
 
 namespace fleet::engine::kernels::cpu {
@@ -80,22 +78,13 @@ void WeightedSum(const float* weights, const float* rows, int64_t stride, int64_
   }
 }
 
-void SwiGlu(const float* gate, const float* up, float* out, int64_t n) {
-  // exp stays scalar (libm's expf): the bulk of the time is in the matmuls,
-  // and a vector exp approximation would change results against the reference.
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = gate[i];
-    out[i] = g / (1.0f + std::exp(-g)) * up[i];
-  }
-}
-
 const VecOps kAvx2Ops = {.dot = Dot,
                          .axpy = Axpy,
                          .scale = Scale,
                          .sum_squares = SumSquares,
                          .dots = Dots,
                          .weighted_sum = WeightedSum,
-                         .swiglu = SwiGlu};
+                         .swiglu = SwiGluScalar};
 
 }  // namespace
 
